@@ -1,0 +1,41 @@
+"""FastAPI dependencies: the wired container and caller authentication."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from motorcred.errors import Forbidden, Unauthenticated
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def get_container(request: Request) -> Any:
+    """The application's wired services (built once by ``create_app``)."""
+    return request.app.state.container
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    subject: str
+    roles: frozenset[str]
+
+
+def require_staff(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> StaffPrincipal:
+    """Staff endpoints take ``Authorization: Bearer <staff token>``."""
+    if credentials is None:
+        raise Unauthenticated("AUTH_REQUIRED", "this endpoint needs a staff bearer token")
+    expected = request.app.state.settings.staff_token
+    if not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        raise Forbidden("STAFF_ROLE_REQUIRED", "the token does not grant a staff role")
+    return StaffPrincipal(subject="staff-admin", roles=frozenset({"staff", "admin"}))
+
+
+Staff = Annotated[StaffPrincipal, Depends(require_staff)]

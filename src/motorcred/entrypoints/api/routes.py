@@ -1,0 +1,11 @@
+"""The routers the API serves. Add a feature's router: one line here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+
+def routers() -> list[APIRouter]:
+    from motorcred.entrypoints.api import health
+
+    return [health.router]

@@ -1,0 +1,1 @@
+"""The ``motorcred`` command line (Typer + Rich)."""

@@ -1,0 +1,14 @@
+"""Registers every sub-command group on the root app. Add a group: one line here."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    from motorcred.entrypoints.cli import serve
+
+    serve.register(app)
+    from motorcred.entrypoints.cli import pki
+
+    pki.register(app)
