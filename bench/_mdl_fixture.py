@@ -1,0 +1,158 @@
+"""Shared inputs of the mdoc benchmarks: a 22-element mDL with a 10 kB portrait and its PKI.
+
+Keys are derived from fixed scalars so every run signs with the same keys; the
+certificates (an IACA root with basicConstraints CA and a document-signer
+certificate whose issuer carries ``C=CN`` and ``ST``) are valid around the
+moment the benchmark runs, because pymdoccbor checks them against the wall clock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+DOCTYPE = "org.iso.18013.5.1.mDL"
+NAMESPACE = "org.iso.18013.5.1"
+PORTRAIT_BYTES = 10 * 1024
+
+
+def _key(label: str) -> ec.EllipticCurvePrivateKey:
+    scalar = int.from_bytes(hashlib.sha256(label.encode()).digest(), "big")
+    return ec.derive_private_key(scalar % (2**255) + 1, ec.SECP256R1())
+
+
+def portrait(size: int = PORTRAIT_BYTES, seed: int = 7) -> bytes:
+    """A JPEG-framed blob of ``size`` bytes (SOI … EOI); incompressible like a real photo."""
+    body = random.Random(seed).randbytes(size - 4)
+    return b"\xff\xd8" + body + b"\xff\xd9"
+
+
+def elements() -> dict[str, Any]:
+    """The 22 mDL data elements, as plain Python values (dates as ``date``)."""
+    return {
+        "family_name": "张",
+        "given_name": "小三",
+        "birth_date": date(1990, 1, 1),
+        "issue_date": date(2024, 3, 1),
+        "expiry_date": date(2030, 3, 1),
+        "issuing_country": "CN",
+        "issuing_authority": "北京市公安局公安交通管理局",
+        "issuing_jurisdiction": "CN-BJ",
+        "document_number": "110105199001011234",
+        "portrait": portrait(),
+        "driving_privileges": [
+            {
+                "vehicle_category_code": "C1",
+                "issue_date": date(2010, 5, 1),
+                "expiry_date": date(2030, 3, 1),
+            }
+        ],
+        "un_distinguishing_sign": "CHN",
+        "administrative_number": "110100123456",
+        "sex": 1,
+        "height": 175,
+        "weight": 70,
+        "birth_place": "北京",
+        "resident_address": "北京市朝阳区建国路1号",
+        "age_in_years": 36,
+        "age_birth_year": 1990,
+        "age_over_18": True,
+        "nationality": "CN",
+    }
+
+
+@dataclass(frozen=True)
+class Pki:
+    iaca_key: ec.EllipticCurvePrivateKey
+    iaca_cert: x509.Certificate
+    ds_key: ec.EllipticCurvePrivateKey
+    ds_cert: x509.Certificate
+    device_key: ec.EllipticCurvePrivateKey
+
+
+def _name(cn: str) -> x509.Name:
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "CN-BJ"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Traffic Administration"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
+
+
+def make_pki(now: datetime | None = None) -> Pki:
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    iaca_key, ds_key, device_key = _key("bench-iaca"), _key("bench-ds"), _key("bench-device")
+    iaca_name = _name("motorcred bench IACA")
+    iaca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(iaca_name)
+        .issuer_name(iaca_name)
+        .public_key(iaca_key.public_key())
+        .serial_number(0x1ACA)
+        .not_valid_before(now - timedelta(days=30))
+        .not_valid_after(now + timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(iaca_key.public_key()), critical=False
+        )
+        .sign(iaca_key, hashes.SHA256())
+    )
+    ds_cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name("motorcred bench DS"))
+        .issuer_name(iaca_name)
+        .public_key(ds_key.public_key())
+        .serial_number(0xD5)
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365))
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.ObjectIdentifier("1.0.18013.5.1.2")]), critical=True
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(iaca_key.public_key()),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ds_key.public_key()), critical=False
+        )
+        .sign(iaca_key, hashes.SHA256())
+    )
+    return Pki(iaca_key, iaca_cert, ds_key, ds_cert, device_key)

@@ -1,0 +1,97 @@
+"""IssuerSignedItem: one data element with its digest ID and salt, tag-24 wrapped.
+
+``IssuerSignedItemBytes = #6.24(bstr .cbor IssuerSignedItem)``; the MSO digest
+of an item is computed over that full tag-24 encoding. A decoded item keeps the
+exact received inner bytes so the digest covers what the issuer signed, never a
+re-encoding of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from cbor2 import CBORTag
+
+from motorcred.errors import MalformedData
+from motorcred.formats.cbor import TAG_ENCODED_CBOR, dumps, encoded24, loads
+
+#: ISO 18013-5 §9.1.2.5: the random salt is at least 16 bytes; we issue 32.
+MIN_SALT_BYTES = 16
+SALT_BYTES = 32
+MAX_DIGEST_ID = 2**31 - 1
+_ITEM_KEYS = frozenset({"digestID", "random", "elementIdentifier", "elementValue"})
+_HASHES = {"SHA-256": hashlib.sha256, "SHA-384": hashlib.sha384, "SHA-512": hashlib.sha512}
+
+
+def digest_function(name: str) -> Any:
+    """The hashlib constructor for an MSO ``digestAlgorithm`` name."""
+    try:
+        return _HASHES[name]
+    except (KeyError, TypeError):
+        raise MalformedData(
+            "MDOC_DIGEST_ALG_UNSUPPORTED", f"digest algorithm {name!r} is not supported"
+        ) from None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerSignedItem:
+    """A decoded (or freshly built) IssuerSignedItem and its exact encoding."""
+
+    digest_id: int
+    random: bytes
+    identifier: str
+    value: Any
+    encoded: bytes  # the bstr inside tag 24, as received/issued
+
+    @property
+    def tagged(self) -> CBORTag:
+        """The item as it travels: ``#6.24(bstr)``."""
+        return CBORTag(TAG_ENCODED_CBOR, self.encoded)
+
+    def digest(self, algorithm: str = "SHA-256") -> bytes:
+        """Digest over ``#6.24(bstr)`` for comparison with the MSO valueDigests."""
+        digest: bytes = digest_function(algorithm)(encoded24(self.encoded)).digest()
+        return digest
+
+
+def make_item(digest_id: int, salt: bytes, identifier: str, value: Any) -> IssuerSignedItem:
+    """Encode a new item deterministically (the salt comes from the caller's random source)."""
+    encoded = dumps(
+        {
+            "digestID": digest_id,
+            "random": salt,
+            "elementIdentifier": identifier,
+            "elementValue": value,
+        }
+    )
+    return IssuerSignedItem(digest_id, salt, identifier, value, encoded)
+
+
+def decode_item(value: Any) -> IssuerSignedItem:
+    """Parse ``#6.24(bstr .cbor IssuerSignedItem)`` strictly (``MDOC_ITEM_MALFORMED``)."""
+    if not isinstance(value, CBORTag) or value.tag != TAG_ENCODED_CBOR:
+        raise MalformedData("MDOC_ITEM_MALFORMED", "IssuerSignedItem must be tag 24")
+    inner = value.value
+    if not isinstance(inner, bytes):
+        raise MalformedData("MDOC_ITEM_MALFORMED", "IssuerSignedItem tag 24 must wrap bytes")
+    try:
+        item = loads(inner)
+    except MalformedData as exc:
+        raise MalformedData("MDOC_ITEM_MALFORMED", f"IssuerSignedItem: {exc.message}") from None
+    if not isinstance(item, dict) or item.keys() != _ITEM_KEYS:
+        raise MalformedData(
+            "MDOC_ITEM_MALFORMED",
+            "IssuerSignedItem must be a map of digestID, random, elementIdentifier, elementValue",
+        )
+    digest_id, salt, identifier = item["digestID"], item["random"], item["elementIdentifier"]
+    if type(digest_id) is not int or not 0 <= digest_id <= MAX_DIGEST_ID:
+        raise MalformedData("MDOC_ITEM_MALFORMED", "digestID must be an unsigned integer")
+    if not isinstance(salt, bytes) or len(salt) < MIN_SALT_BYTES:
+        raise MalformedData(
+            "MDOC_ITEM_MALFORMED", f"random must be a byte string of ≥ {MIN_SALT_BYTES} bytes"
+        )
+    if not isinstance(identifier, str) or not identifier:
+        raise MalformedData("MDOC_ITEM_MALFORMED", "elementIdentifier must be a text string")
+    return IssuerSignedItem(digest_id, salt, identifier, item["elementValue"], inner)

@@ -1,0 +1,34 @@
+"""The benchmarks are not tests, but they must keep running: each main() once, tiny sizes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_status_list_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    bench = _load("status_list")
+    assert bench.main(["--json", "--entries", "4000", "--lookups", "50"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["entries"] == 4000
+    assert result["marked_entries"] == 44
+    for key in ("build_us", "compress_us", "decompress_us", "status_lookup_us"):
+        assert result[key] >= 0
+    assert bench.main(["--entries", "800", "--lookups", "5", "--bits", "1"]) == 0
+    assert "Token status list" in capsys.readouterr().out
