@@ -1,0 +1,1 @@
+"""Rendering (segno, python-barcode) and reading (zxing-cpp) of the dynamic codes."""
