@@ -1,0 +1,160 @@
+"""The registry's tables (SQLAlchemy Core), the single source for repositories.
+
+Migrations under ``migrations/versions`` spell their tables out on their own
+(a migration is a frozen snapshot); ``tests/integration/adapters`` checks that
+the migrated schema matches this metadata.
+
+Personal data (name, ID number, phone, address, birth date, and every event
+payload, which may carry any of them) lives only in ``*_enc`` columns sealed by
+:class:`~motorcred.adapters.db.pii.FieldCipher`; exact-match lookups go through
+``*_index`` blind-index columns. Licence numbers equal ID numbers, so licences
+get the same treatment. Plates and VINs identify vehicles, not people, and stay
+in clear so they can be searched.
+
+Scale notes: every lookup column has an index; ids are BIGINT on PostgreSQL
+(499 M drivers); events are ordered per record by ``(record_kind, record_id,
+seq)``, which is also the primary lookup for history.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
+
+# Stable constraint names, so migrations can refer to them on both databases.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# BIGINT on PostgreSQL; SQLite only auto-increments an "INTEGER PRIMARY KEY".
+Id = BigInteger().with_variant(Integer(), "sqlite")
+
+TS = DateTime(timezone=True)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("id_number_index", LargeBinary(32), nullable=False, unique=True),
+    Column("id_number_enc", LargeBinary, nullable=False),
+    Column("name_enc", LargeBinary, nullable=False),
+    Column("birth_date_enc", LargeBinary, nullable=False),
+    Column("phone_enc", LargeBinary, nullable=True),
+    Column("address_enc", LargeBinary, nullable=True),
+    Column("sex", String(1), nullable=False),
+    Column("nationality", String(3), nullable=False),
+    Column("city_code", String(6), nullable=True, index=True),
+    Column("content_hash", LargeBinary(32), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+licences = Table(
+    "licences",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("person_id", Id, ForeignKey("persons.id"), nullable=False, unique=True),
+    Column("number_index", LargeBinary(32), nullable=False, unique=True),
+    Column("number_enc", LargeBinary, nullable=False),
+    Column("file_number", String(12), nullable=False, unique=True),
+    Column("classes", String(32), nullable=False),
+    Column("status", String(20), nullable=False, index=True),
+    Column("points", Integer, nullable=False, default=0),
+    Column("first_issue_date", Date, nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_until", Date, nullable=True),
+    Column("issuing_authority", String(64), nullable=False),
+    Column("city_code", String(6), nullable=True, index=True),
+    Column("state", JSON, nullable=False),
+    Column("content_hash", LargeBinary(32), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+licence_classes = Table(
+    "licence_classes",
+    metadata,
+    Column("licence_id", Id, ForeignKey("licences.id", ondelete="CASCADE"), primary_key=True),
+    Column("class_code", String(2), primary_key=True),
+    Column("granted_on", Date, nullable=True),
+    Index("ix_licence_classes_class_code", "class_code"),
+)
+
+vehicles = Table(
+    "vehicles",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("plate", String(16), nullable=False, unique=True),
+    Column("plate_type", String(2), nullable=False),
+    Column("vin", String(17), nullable=False, unique=True),
+    Column("owner_id", Id, ForeignKey("persons.id"), nullable=True, index=True),
+    Column("status", String(20), nullable=False, index=True),
+    Column("use_character", String(2), nullable=False),
+    Column("registration_date", Date, nullable=False),
+    Column("inspection_valid_until", Date, nullable=True),
+    Column("city_code", String(6), nullable=True, index=True),
+    Column("state", JSON, nullable=False),
+    Column("content_hash", LargeBinary(32), nullable=False),
+    Column("version", Integer, nullable=False, default=1),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+)
+
+registry_events = Table(
+    "registry_events",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("record_kind", String(16), nullable=False),
+    Column("record_id", Id, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("event_type", String(48), nullable=False),
+    Column("payload_enc", LargeBinary, nullable=False),
+    Column("occurred_at", TS, nullable=False),
+    Column("recorded_at", TS, nullable=False),
+    Column("recorded_by", String(64), nullable=False),
+    UniqueConstraint("record_kind", "record_id", "seq"),
+    CheckConstraint("record_kind IN ('licence', 'vehicle')", name="record_kind"),
+)
+
+cities = Table(
+    "cities",
+    metadata,
+    Column("code", String(6), primary_key=True),
+    Column("name", String(64), nullable=False),
+    Column("province", String(8), nullable=False),
+    Column("edl_from", Date, nullable=True),
+    Column("evrc_from", Date, nullable=True),
+    Column("updated_at", TS, nullable=False),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("scope", String(48), primary_key=True),
+    Column("key", String(128), primary_key=True),
+    Column("request_hash", LargeBinary(32), nullable=False),
+    Column("result", JSON, nullable=False),
+    Column("created_at", TS, nullable=False, index=True),
+)

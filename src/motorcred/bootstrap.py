@@ -1,0 +1,105 @@
+"""Wiring: settings → engine, PII cipher, blind index → unit of work → services.
+
+Entrypoints (API, CLI, worker) call :func:`build_container` once and pass the
+container around; nothing here runs at import time. ``serve`` also uses
+:func:`upgrade_database`.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from motorcred.adapters.db import migrate
+from motorcred.adapters.db.engine import make_engine
+from motorcred.adapters.db.pii import BlindIndex, FieldCipher
+from motorcred.adapters.db.uow import UnitOfWork
+from motorcred.config import Settings
+from motorcred.errors import ConfigurationError
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _decode_key(name: str, value: str) -> bytes:
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ConfigurationError("CONFIG_KEY_INVALID", f"{name} must be base64") from exc
+
+
+def build_cipher(settings: Settings) -> FieldCipher:
+    """The PII cipher: the current key plus retired keys kept for decryption only."""
+    keys = {
+        key_id: _decode_key(f"MOTORCRED_PII_OLD_KEYS[{key_id}]", value)
+        for key_id, value in settings.pii_old_keys.items()
+    }
+    keys[settings.pii_key_id] = settings.key_bytes("pii_key")
+    return FieldCipher(settings.pii_key_id, keys)
+
+
+def build_blind_index(settings: Settings) -> BlindIndex:
+    return BlindIndex(settings.key_bytes("blind_index_key"))
+
+
+@dataclass
+class Container:
+    """Everything a request or command needs, built once per process."""
+
+    settings: Settings
+    engine: Engine
+    cipher: FieldCipher
+    blind_index: BlindIndex
+    clock: Clock = utc_now
+    _services: dict[str, object] = field(default_factory=dict, repr=False)
+
+    def unit_of_work(self) -> UnitOfWork:
+        """A fresh unit of work (one per command): ``with container.unit_of_work() as uow``."""
+        return UnitOfWork(self.engine, self.cipher, self.blind_index)
+
+    def check_database(self) -> bool:
+        """Readiness: can we reach the database and is it migrated?"""
+        try:
+            with self.engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return migrate.current_revision(self.engine) is not None
+        except SQLAlchemyError:
+            return False
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_container(settings: Settings, *, clock: Clock = utc_now) -> Container:
+    """Wire the adapters for ``settings``; connects lazily (first query)."""
+    if not settings.database_url:
+        # The embedded default is an SQLite file under the data directory.
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+    return Container(
+        settings=settings,
+        engine=engine,
+        cipher=build_cipher(settings),
+        blind_index=build_blind_index(settings),
+        clock=clock,
+    )
+
+
+def upgrade_database(settings: Settings, revision: str = "head") -> None:
+    """Migrate the configured database (creates the SQLite file on first run)."""
+    if not settings.database_url:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.resolved_database_url, echo=settings.sql_echo)
+    try:
+        migrate.upgrade(engine, revision)
+    finally:
+        engine.dispose()
