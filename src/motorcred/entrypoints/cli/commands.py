@@ -12,3 +12,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import pki
 
     pki.register(app)
+    from motorcred.entrypoints.cli import db
+
+    db.register(app)
