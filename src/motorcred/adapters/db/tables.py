@@ -158,3 +158,107 @@ idempotency_keys = Table(
     Column("result", JSON, nullable=False),
     Column("created_at", TS, nullable=False, index=True),
 )
+
+# --------------------------------------------------------------------------- holder accounts
+# Accounts of the holder app, their sessions, the one-time codes that bind an
+# account to a registry person, the device keys credentials are bound to, and
+# the notification outbox. Secrets (passwords, session tokens, one-time codes,
+# nonces) are stored only as hashes; the login name and every message body are
+# sealed like other personal data.
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("login_kind", String(8), nullable=False),
+    Column("login_index", LargeBinary(32), nullable=False, unique=True),
+    Column("login_enc", LargeBinary, nullable=False),
+    Column("password_hash", String(255), nullable=False),
+    Column("person_id", Id, ForeignKey("persons.id"), nullable=True, unique=True),
+    Column("bound_at", TS, nullable=True),
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", TS, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    CheckConstraint("login_kind IN ('phone', 'username')", name="login_kind"),
+)
+
+account_sessions = Table(
+    "account_sessions",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("token_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("revoked_at", TS, nullable=True),
+)
+
+binding_challenges = Table(
+    "binding_challenges",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    # NULL when the ID number and name matched nobody: the attempt still counts
+    # for resend throttling, but there is no code to confirm.
+    Column("person_id", Id, ForeignKey("persons.id"), nullable=True),
+    Column("code_hash", LargeBinary(32), nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("consumed_at", TS, nullable=True),
+)
+
+devices = Table(
+    "devices",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("cose_key", LargeBinary, nullable=False),
+    Column("thumbprint", String(64), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("bound_at", TS, nullable=False),
+    Column("replaced_at", TS, nullable=True),
+    Column("replaced_by", Id, ForeignKey("devices.id"), nullable=True),
+    CheckConstraint("status IN ('active', 'replaced')", name="status"),
+)
+
+device_nonces = Table(
+    "device_nonces",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column(
+        "account_id", Id, ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True
+    ),
+    Column("nonce_hash", LargeBinary(32), nullable=False, unique=True),
+    Column("purpose", String(32), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("expires_at", TS, nullable=False),
+    Column("used_at", TS, nullable=True),
+)
+
+notification_outbox = Table(
+    "notification_outbox",
+    metadata,
+    Column("id", Id, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("channel", String(8), nullable=False),
+    Column("recipient_enc", LargeBinary, nullable=False),
+    Column("subject", String(128), nullable=False),
+    Column("body_enc", LargeBinary, nullable=False),
+    Column("status", String(8), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", TS, nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("sent_at", TS, nullable=True),
+    Column("last_error", String(255), nullable=True),
+    Index("ix_notification_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+    CheckConstraint("channel IN ('sms', 'email')", name="channel"),
+    CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
+)
