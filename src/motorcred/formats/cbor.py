@@ -78,7 +78,8 @@ def _encode_datetime(encoder: cbor2.CBOREncoder, value: datetime) -> None:
             "CBOR_NAIVE_DATETIME",
             "a datetime without a time zone cannot be encoded as a tdate",
         )
-    text = value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # isoformat, not strftime("%Y…"): glibc does not zero-pad years before 1000.
+    text = value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
     encoder.encode_semantic(TAG_DATE, text)
 
 
