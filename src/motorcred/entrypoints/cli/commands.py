@@ -15,3 +15,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import db
 
     db.register(app)
+    from motorcred.entrypoints.cli import mdoc
+
+    mdoc.register(app)
