@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from typing import Final
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 from cryptography.x509.oid import NameOID
@@ -247,6 +248,20 @@ def create_document_signer(
 
 # ---------------------------------------------------------------- loading and reading
 
+_PARSE_ERRORS: Final = (ValueError, TypeError, UnsupportedAlgorithm)
+
+
+def _fully_parsed(cert: x509.Certificate) -> x509.Certificate:
+    """Parse now what ``cryptography`` parses lazily (names, extensions, key).
+
+    Otherwise a certificate whose outer DER is sound but whose issuer name or an
+    extension is not would load fine and fail later, deep inside chain building,
+    with a bare ``ValueError``.
+    """
+    _ = cert.subject, cert.issuer, cert.extensions, cert.public_key()
+    _ = cert.not_valid_before_utc, cert.not_valid_after_utc, cert.serial_number
+    return cert
+
 
 def load_certificate(data: bytes) -> x509.Certificate:
     """Parse one certificate from PEM or DER; ``PKI_CERT_MALFORMED`` on anything else."""
@@ -254,9 +269,9 @@ def load_certificate(data: bytes) -> x509.Certificate:
         raise MalformedData("PKI_CERT_MALFORMED", "certificate file is too large")
     try:
         if data.lstrip().startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
-    except (ValueError, TypeError) as exc:
+            return _fully_parsed(x509.load_pem_x509_certificate(data))
+        return _fully_parsed(x509.load_der_x509_certificate(data))
+    except _PARSE_ERRORS as exc:
         raise MalformedData("PKI_CERT_MALFORMED", f"not a PEM or DER certificate: {exc}") from exc
 
 
@@ -264,10 +279,9 @@ def load_certificates(data: bytes) -> list[x509.Certificate]:
     """Parse a PEM bundle (one or more certificates) or a single DER certificate."""
     if data.lstrip().startswith(b"-----BEGIN"):
         try:
-            certs = x509.load_pem_x509_certificates(data)
-        except ValueError as exc:
+            return [_fully_parsed(c) for c in x509.load_pem_x509_certificates(data)]
+        except _PARSE_ERRORS as exc:
             raise MalformedData("PKI_CERT_MALFORMED", f"bad PEM certificate: {exc}") from exc
-        return certs
     return [load_certificate(data)]
 
 
@@ -276,8 +290,8 @@ def certificate_from_der(der: bytes) -> x509.Certificate:
     if len(der) > MAX_CERT_SIZE:
         raise MalformedData("MDOC_CERT_MALFORMED", "x5chain certificate is too large")
     try:
-        return x509.load_der_x509_certificate(der)
-    except ValueError as exc:
+        return _fully_parsed(x509.load_der_x509_certificate(der))
+    except _PARSE_ERRORS as exc:
         raise MalformedData(
             "MDOC_CERT_MALFORMED", f"x5chain holds a bad certificate: {exc}"
         ) from exc

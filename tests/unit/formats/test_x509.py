@@ -342,3 +342,23 @@ def make_iaca_cached() -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
     if not _CACHED:
         _CACHED.append(make_iaca())
     return _CACHED[0]
+
+
+def test_certificate_with_unparsable_issuer_name_is_malformed() -> None:
+    """cryptography parses names lazily; a bad one must still be refused at load time."""
+    iaca_key, iaca = make_iaca_cached()
+    _, ds = make_ds(iaca_key, iaca)
+    good = der(ds)
+    label = iaca.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert isinstance(label, str)
+    utf8 = bytes((0x0C, len(label))) + label.encode()
+    assert good.count(utf8) == 1  # the issuer CN, as a UTF8String
+    broken = good.replace(utf8, b"\x0d" + utf8[1:])  # tag 13 is not a string type
+    with pytest.raises(MalformedData) as exc:
+        certificate_from_der(broken)
+    assert exc.value.code == "MDOC_CERT_MALFORMED"
+    with pytest.raises(MalformedData) as exc:
+        load_certificate(broken)
+    assert exc.value.code == "PKI_CERT_MALFORMED"
+    with pytest.raises(MalformedData):
+        TrustStore([iaca]).trusted_path([broken])

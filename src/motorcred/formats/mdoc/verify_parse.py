@@ -148,6 +148,7 @@ def parse_issuer_signed(obj: Any, doctype: str | None) -> ParsedDocument:
         raise malformed("IssuerSigned lacks issuerAuth")
     try:
         auth = CoseSign1.decode(issuer_signed["issuerAuth"])
+        auth.x5chain  # noqa: B018 - shape-checked here so a bad one is MDOC_MALFORMED
     except MalformedData as exc:
         raise MalformedData("MDOC_MALFORMED", f"issuerAuth: {exc.message}") from None
     items = _items(issuer_signed["nameSpaces"]) if "nameSpaces" in issuer_signed else []
