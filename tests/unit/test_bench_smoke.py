@@ -32,3 +32,27 @@ def test_status_list_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
         assert result[key] >= 0
     assert bench.main(["--entries", "800", "--lookups", "5", "--bits", "1"]) == 0
     assert "Token status list" in capsys.readouterr().out
+
+
+def test_mdoc_bench_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))  # the bench's own helpers (_mdl_fixture, _timing)
+    bench = _load("mdoc")
+    args = ["--rounds", "2", "--peer-rounds", "1", "--lookups", "100"]
+    assert bench.main(["--json", *args]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["elements"] == 22
+    for key in (
+        "raw_sign_us",
+        "raw_verify_us",
+        "issue_us",
+        "verify_us",
+        "pymdoccbor_issue_us",
+        "pymdoccbor_verify_us",
+        "status_lookup_us",
+    ):
+        assert result[key] >= 0, key
+    assert set(result["targets_met"]) >= {"verify_le_2x_floor", "issue_le_3x_raw_sign"}
+    assert bench.main(args) == 0
+    assert "mDL issue and verify" in capsys.readouterr().out
