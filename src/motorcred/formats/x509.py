@@ -248,7 +248,7 @@ def create_document_signer(
 
 # ---------------------------------------------------------------- loading and reading
 
-_PARSE_ERRORS: Final = (ValueError, TypeError, UnsupportedAlgorithm)
+_PARSE_ERRORS: Final = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion)
 
 
 def _fully_parsed(cert: x509.Certificate) -> x509.Certificate:

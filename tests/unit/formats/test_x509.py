@@ -362,3 +362,16 @@ def test_certificate_with_unparsable_issuer_name_is_malformed() -> None:
     assert exc.value.code == "PKI_CERT_MALFORMED"
     with pytest.raises(MalformedData):
         TrustStore([iaca]).trusted_path([broken])
+
+
+def test_certificate_with_unknown_version_is_malformed() -> None:
+    iaca_key, iaca = make_iaca_cached()
+    good = der(make_ds(iaca_key, iaca)[1])
+    v3 = b"\xa0\x03\x02\x01\x02"  # [0] EXPLICIT Version v3 (2)
+    assert good.count(v3) == 1
+    broken = good.replace(v3, b"\xa0\x03\x02\x01\x03")
+    with pytest.raises(MalformedData) as exc:
+        certificate_from_der(broken)
+    assert exc.value.code == "MDOC_CERT_MALFORMED"
+    with pytest.raises(MalformedData):
+        load_certificates(broken)
