@@ -22,6 +22,7 @@ from motorcred.adapters.db.pii import BlindIndex, FieldCipher
 from motorcred.adapters.db.uow import UnitOfWork
 from motorcred.config import Settings
 from motorcred.errors import ConfigurationError
+from motorcred.services.device_events import DeviceReplacedHook
 
 Clock = Callable[[], datetime]
 
@@ -60,6 +61,8 @@ class Container:
     cipher: FieldCipher
     blind_index: BlindIndex
     clock: Clock = utc_now
+    device_replaced_hooks: list[DeviceReplacedHook] = field(default_factory=list)
+    """Called when a holder binds a new device key (see ``services/device_events.py``)."""
     _services: dict[str, object] = field(default_factory=dict, repr=False)
 
     def unit_of_work(self) -> UnitOfWork:

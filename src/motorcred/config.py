@@ -63,6 +63,31 @@ class Settings(BaseSettings):
     port: int = 8000
     sql_echo: bool = False
 
+    # Holder accounts (sign-up, login, binding to the registry, device keys).
+    session_ttl_minutes: int = Field(default=720, ge=1)
+    """How long a holder's login session lasts; logging out ends it sooner."""
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lockout_minutes: int = Field(default=15, ge=1)
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8192)
+    """argon2id cost (RFC 9106 second recommended option by default)."""
+    otp_ttl_seconds: int = Field(default=300, ge=30)
+    otp_max_attempts: int = Field(default=5, ge=1)
+    otp_resend_seconds: int = Field(default=60, ge=0)
+    device_nonce_ttl_seconds: int = Field(default=120, ge=10)
+
+    # Notifications: "log" writes messages to the log (demo); "smtp" sends mail,
+    # SMS through an e-mail-to-SMS gateway address built from ``smtp_sms_address``.
+    notifier: Literal["log", "smtp"] = "log"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_sender: str = "motorcred <noreply@motorcred.invalid>"
+    smtp_sms_address: str = "{phone}@sms.motorcred.invalid"
+    smtp_timeout_seconds: float = 10.0
+
     @field_validator("pii_key", "blind_index_key", "session_secret")
     @classmethod
     def _is_32_byte_base64(cls, value: str) -> str:

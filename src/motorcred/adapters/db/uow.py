@@ -28,6 +28,13 @@ from motorcred.adapters.db.repositories import (
     PersonRepository,
     VehicleRepository,
 )
+from motorcred.adapters.db.repositories.accounts import AccountRepository, SessionRepository
+from motorcred.adapters.db.repositories.holder_binding import (
+    BindingChallengeRepository,
+    DeviceNonceRepository,
+    DeviceRepository,
+)
+from motorcred.adapters.db.repositories.outbox import OutboxRepository
 from motorcred.errors import Conflict, UsageError
 
 
@@ -38,6 +45,12 @@ class UnitOfWork:
     events: EventRepository
     cities: CityRepository
     idempotency: IdempotencyRepository
+    accounts: AccountRepository
+    sessions: SessionRepository
+    binding_challenges: BindingChallengeRepository
+    devices: DeviceRepository
+    device_nonces: DeviceNonceRepository
+    outbox: OutboxRepository
 
     def __init__(self, engine: Engine, cipher: FieldCipher, index: BlindIndex) -> None:
         self._engine = engine
@@ -64,6 +77,12 @@ class UnitOfWork:
         self.events = EventRepository(conn, cipher, index)
         self.cities = CityRepository(conn, cipher, index)
         self.idempotency = IdempotencyRepository(conn, cipher, index)
+        self.accounts = AccountRepository(conn, cipher, index)
+        self.sessions = SessionRepository(conn, cipher, index)
+        self.binding_challenges = BindingChallengeRepository(conn, cipher, index)
+        self.devices = DeviceRepository(conn, cipher, index)
+        self.device_nonces = DeviceNonceRepository(conn, cipher, index)
+        self.outbox = OutboxRepository(conn, cipher, index)
         return self
 
     def commit(self) -> None:

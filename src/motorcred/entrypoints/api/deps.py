@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from motorcred.errors import Forbidden, Unauthenticated
+from motorcred.services.accounts import HolderPrincipal, authenticate
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -39,3 +40,18 @@ def require_staff(
 
 
 Staff = Annotated[StaffPrincipal, Depends(require_staff)]
+
+
+def require_holder(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> HolderPrincipal:
+    """Holder endpoints take ``Authorization: Bearer <session token>`` from a login."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated(
+            "HOLDER_AUTH_REQUIRED", "log in and send the session token as a bearer token"
+        )
+    return authenticate(get_container(request), credentials.credentials)
+
+
+Holder = Annotated[HolderPrincipal, Depends(require_holder)]

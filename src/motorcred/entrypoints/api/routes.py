@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from motorcred.entrypoints.api import health
+    from motorcred.entrypoints.api import accounts, health
 
-    return [health.router]
+    return [health.router, accounts.router]
