@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -156,6 +157,29 @@ def test_a_file_name_or_extension_plays_no_part() -> None:
     with pytest.raises(InvalidInput) as err:
         decode_photo(encode(good(), "GIF"))
     assert err.value.code == "PHOTO_TYPE_UNSUPPORTED"
+
+
+VECTORS = Path(__file__).resolve().parents[3] / "vectors" / "photo"
+
+
+@pytest.mark.parametrize("name", ["portrait.heic", "portrait_orientation6.heic"])
+def test_heic_from_a_phone_is_decoded_upright_and_passes(name: str) -> None:
+    data = (VECTORS / name).read_bytes()
+    assert sniff_type(data) == "heic"
+    photo = decode_photo(data)
+    assert photo.source_format == "heic"
+    assert (photo.source_width, photo.source_height) == good().size
+    stored = Image.open(io.BytesIO(photo.jpeg))
+    assert stored.format == "JPEG"
+    assert len(stored.getexif()) == 0
+    assert precheck_photo(photo).passed
+
+
+def test_truncated_heic_is_reported_as_corrupt() -> None:
+    data = (VECTORS / "portrait.heic").read_bytes()
+    with pytest.raises(MalformedData) as err:
+        decode_photo(data[: len(data) // 2])
+    assert err.value.code == "PHOTO_CORRUPT"
 
 
 def test_damaged_heic_is_reported_as_corrupt() -> None:
