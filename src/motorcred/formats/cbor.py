@@ -38,8 +38,12 @@ __all__ = [
     "TAG_ENCODED_CBOR",
     "TAG_FULL_DATE",
     "CBORTag",
+    "ItemDecoder",
+    "array_of_encoded",
+    "canonical_map",
     "dumps",
     "encoded24",
+    "head",
     "loads",
     "unwrap24",
     "wrap24",
@@ -110,6 +114,35 @@ def dumps(obj: Any) -> bytes:
         raise InvalidInput("CBOR_UNENCODABLE", f"value cannot be encoded as CBOR: {exc}") from None
     except (TypeError, ValueError, OverflowError) as exc:
         raise InvalidInput("CBOR_UNENCODABLE", f"value cannot be encoded as CBOR: {exc}") from None
+
+
+def head(major: int, n: int) -> bytes:
+    """The initial bytes of a CBOR item of major type ``major`` with argument ``n``."""
+    if n < 24:
+        return bytes((major << 5 | n,))
+    if n < 0x100:
+        return bytes((major << 5 | 24, n))
+    if n < 0x10000:
+        return bytes((major << 5 | 25,)) + n.to_bytes(2, "big")
+    if n < 0x100000000:
+        return bytes((major << 5 | 26,)) + n.to_bytes(4, "big")
+    return bytes((major << 5 | 27,)) + n.to_bytes(8, "big")
+
+
+def canonical_map(entries: list[tuple[bytes, bytes]]) -> bytes:
+    """A map from already-encoded ``(key, value)`` pairs, keys in canonical order.
+
+    The same bytes :func:`dumps` gives for the decoded map (RFC 7049 §3.9:
+    shorter keys first, then bytewise), without re-encoding values that are
+    already bytes — an mdoc's items and signatures are encoded once.
+    """
+    entries.sort(key=lambda kv: (len(kv[0]), kv[0]))
+    return b"".join((head(5, len(entries)), *(k + v for k, v in entries)))
+
+
+def array_of_encoded(items: list[bytes]) -> bytes:
+    """An array of already-encoded items."""
+    return b"".join((head(4, len(items)), *items))
 
 
 # --------------------------------------------------------------------------- decoding
@@ -226,6 +259,66 @@ def loads(
             "CBOR_MALFORMED", f"{size - stream.tell()} trailing bytes after the CBOR data item"
         )
     return value
+
+
+class ItemDecoder:
+    """Strict decoding of many small CBOR items in a row, e.g. one document's IssuerSignedItems.
+
+    The same checks and limits as :func:`loads`, but the cbor2 decoder is built
+    once and pointed at each input in turn: building it costs more than decoding
+    a typical data element (bench/mdoc.py). It holds per-call state, so use one
+    per verification, never across threads; after a failure it starts afresh.
+    """
+
+    __slots__ = ("_allowed", "_decoder", "_max_depth", "_max_size")
+
+    def __init__(
+        self,
+        *,
+        max_size: int = 4 * 1024 * 1024,
+        max_depth: int = 32,
+        allowed_tags: frozenset[int] = DEFAULT_TAGS,
+    ) -> None:
+        self._max_size = max_size
+        self._max_depth = max_depth
+        self._allowed = allowed_tags
+        self._decoder: cbor2.CBORDecoder | None = None
+
+    def _new_decoder(self) -> cbor2.CBORDecoder:
+        semantic, tag_hook = _decoder_config(self._allowed)
+        return cbor2.CBORDecoder(
+            io.BytesIO(b""),
+            tag_hook=tag_hook,
+            semantic_decoders=semantic,
+            max_depth=self._max_depth,
+            allow_duplicate_keys=False,
+        )
+
+    def loads(self, data: bytes) -> Any:
+        """Decode exactly one item from ``data``; raises what :func:`loads` raises."""
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise MalformedData("CBOR_MALFORMED", f"expected CBOR bytes, got {type(data).__name__}")
+        size = len(data)
+        if size > self._max_size or size == 0:
+            return loads(data, max_size=self._max_size)  # the same error as loads gives
+        decoder = self._decoder or self._new_decoder()
+        self._decoder = None  # not reused unless this decode completes
+        stream = io.BytesIO(data)
+        try:
+            decoder.fp = stream
+            value = decoder.decode()
+        except MotorcredError:
+            raise
+        except RecursionError:
+            raise MalformedData("CBOR_TOO_DEEP", "CBOR nesting is too deep") from None
+        except Exception as exc:  # cbor2 raises several types; map them all
+            raise _map_decode_error(exc) from None
+        self._decoder = decoder
+        if stream.tell() != size:
+            raise MalformedData(
+                "CBOR_MALFORMED", f"{size - stream.tell()} trailing bytes after the CBOR data item"
+            )
+        return value
 
 
 def _map_decode_error(exc: BaseException) -> MotorcredError:

@@ -12,13 +12,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from motorcred.errors import MalformedData
-from motorcred.formats.cbor import CBORTag, dumps, inner24, loads
+from motorcred.formats.cbor import (
+    CBORTag,
+    array_of_encoded,
+    canonical_map,
+    dumps,
+    inner24,
+    loads,
+)
 from motorcred.formats.cose import CoseMac0, CoseSign1
 from motorcred.formats.mdoc.issuer_signed import IssuedDocument
 
 RESPONSE_VERSION = "1.0"
 STATUS_OK = 0
 MAX_DOCUMENTS = 16
+_K_DOCTYPE = dumps("docType")
+_K_ISSUER_SIGNED = dumps("issuerSigned")
+_K_DEVICE_SIGNED = dumps("deviceSigned")
+_K_ERRORS = dumps("errors")
+_K_VERSION = dumps("version")
+_K_STATUS = dumps("status")
+_K_DOCUMENTS = dumps("documents")
+_K_DOCUMENT_ERRORS = dumps("documentErrors")
 
 
 def _bad(code: str, message: str) -> MalformedData:
@@ -92,7 +107,16 @@ class Document:
         return out
 
     def encode(self) -> bytes:
-        return dumps(self.to_cbor())
+        """``dumps(self.to_cbor())``, reusing the IssuerSigned bytes (items are encoded once)."""
+        entries = [
+            (_K_DOCTYPE, dumps(self.doctype)),
+            (_K_ISSUER_SIGNED, self.issuer_signed.encode()),
+        ]
+        if self.device_signed is not None:
+            entries.append((_K_DEVICE_SIGNED, dumps(self.device_signed.to_cbor())))
+        if self.errors:
+            entries.append((_K_ERRORS, dumps(self.errors)))
+        return canonical_map(entries)
 
     @classmethod
     def decode(cls, data: bytes) -> Document:
@@ -136,7 +160,13 @@ class DeviceResponse:
         return out
 
     def encode(self) -> bytes:
-        return dumps(self.to_cbor())
+        """``dumps(self.to_cbor())``, each Document encoded by :meth:`Document.encode`."""
+        entries = [(_K_VERSION, dumps(self.version)), (_K_STATUS, dumps(self.status))]
+        if self.documents:
+            entries.append((_K_DOCUMENTS, array_of_encoded([d.encode() for d in self.documents])))
+        if self.document_errors:
+            entries.append((_K_DOCUMENT_ERRORS, dumps(self.document_errors)))
+        return canonical_map(entries)
 
     @classmethod
     def decode(cls, data: bytes) -> DeviceResponse:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from motorcred.errors import MalformedData
-from motorcred.formats.cbor import dumps, loads
+from motorcred.formats.cbor import array_of_encoded, canonical_map, dumps, encoded24, loads
 from motorcred.formats.cose import CoseSign1
 from motorcred.formats.mdoc.items import IssuerSignedItem, decode_item
 from motorcred.formats.mdoc.mso import MobileSecurityObject
 
 MAX_ITEMS_PER_NAMESPACE = 1024
+_K_ISSUER_AUTH = dumps("issuerAuth")
+_K_NAMESPACES = dumps("nameSpaces")
 
 
 def _bad(message: str) -> MalformedData:
@@ -80,7 +82,24 @@ class IssuedDocument:
         return out
 
     def encode(self) -> bytes:
-        return dumps(self.to_cbor())
+        """``dumps(self.to_cbor())``, assembled from the items' and IssuerAuth's own bytes."""
+        entries = [(_K_ISSUER_AUTH, self.issuer_auth.encode())]
+        if self.namespaces:
+            entries.append(
+                (
+                    _K_NAMESPACES,
+                    canonical_map(
+                        [
+                            (
+                                dumps(ns),
+                                array_of_encoded([encoded24(item.encoded) for item in items]),
+                            )
+                            for ns, items in self.namespaces.items()
+                        ]
+                    ),
+                )
+            )
+        return canonical_map(entries)
 
     @classmethod
     def decode(cls, data: bytes) -> IssuedDocument:

@@ -18,7 +18,7 @@ from typing import Any, Final
 from cbor2 import CBORTag
 
 from motorcred.errors import MalformedData
-from motorcred.formats.cbor import TAG_ENCODED_CBOR, encoded24, loads
+from motorcred.formats.cbor import TAG_ENCODED_CBOR, ItemDecoder, encoded24, loads
 from motorcred.formats.cose import CoseMac0, CoseSign1
 
 #: Largest presentation we decode (portraits included). Annex D is 3.5 KB.
@@ -61,8 +61,10 @@ def tag24_bytes(value: Any, what: str) -> bytes:
     return value.value
 
 
-def decode_embedded(inner: bytes, what: str) -> Any:
+def decode_embedded(inner: bytes, what: str, decoder: ItemDecoder | None = None) -> Any:
     try:
+        if decoder is not None:
+            return decoder.loads(inner)
         return loads(inner, max_size=MAX_RESPONSE_SIZE, max_depth=MAX_DEPTH)
     except MalformedData as exc:
         raise MalformedData("MDOC_MALFORMED", f"{what}: {exc.message}") from None
@@ -115,13 +117,14 @@ class ParsedMso:
 
 def _items(namespaces: Any) -> list[DisclosedItem]:
     out: list[DisclosedItem] = []
+    decoder = ItemDecoder(max_size=MAX_RESPONSE_SIZE, max_depth=MAX_DEPTH)
     for ns, entries in _map(namespaces, "IssuerSigned.nameSpaces").items():
         ns_name = _text(ns, "namespace name")
         if not isinstance(entries, list) or not entries:
             raise malformed(f"namespace {ns_name!r} must hold a non-empty array of items")
         for entry in entries:
             inner = tag24_bytes(entry, f"an IssuerSignedItem in {ns_name!r}")
-            item = _map(decode_embedded(inner, "IssuerSignedItem"), "IssuerSignedItem")
+            item = _map(decode_embedded(inner, "IssuerSignedItem", decoder), "IssuerSignedItem")
             for key in ("digestID", "random", "elementIdentifier", "elementValue"):
                 if key not in item:
                     raise malformed(f"IssuerSignedItem in {ns_name!r} lacks {key}")
