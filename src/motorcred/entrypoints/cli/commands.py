@@ -21,15 +21,3 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import notify
 
     notify.register(app)
-    from motorcred.entrypoints.cli import registry
-
-    registry.register(app)
-    from motorcred.entrypoints.cli import demo
-
-    demo.register(app)
-    from motorcred.entrypoints.cli import photo
-
-    photo.register(app)
-    from motorcred.entrypoints.cli import working_days
-
-    working_days.register(app)
