@@ -40,6 +40,7 @@ from motorcred.formats.cose_keys import (
     public_key_from_cose_key,
     verify_signature,
 )
+from motorcred.formats.signer import sign_prepared
 
 H_ALG = 1
 H_CRIT = 2
@@ -346,7 +347,7 @@ def sign1(
         detached_payload=payload if detached else None,
         extra_protected=extra_protected,
     )
-    return prepared.complete(signer.sign(prepared.to_be_signed))
+    return sign_prepared(prepared, signer)
 
 
 # --------------------------------------------------------------------------- COSE_Mac0

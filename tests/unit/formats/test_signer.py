@@ -205,3 +205,42 @@ def test_cose_signature_from_der() -> None:
     with pytest.raises(InvalidInput) as exc:
         cose_signature_from_der(ALG_ES256, p384_der)  # r, s too large for P-256
     assert exc.value.code == "SIGNER_SIGNATURE_INVALID"
+
+
+def test_every_one_call_builder_checks_what_the_signer_returns() -> None:
+    """sign1, mdoc issue and the Status List Token all go through sign_prepared."""
+    from motorcred.formats.cose import sign1
+    from motorcred.formats.mdoc import issue
+
+    class DerSigner(HsmLikeSigner):
+        def sign(self, data: bytes) -> bytes:
+            return self._hsm_sign(data)
+
+    signer = DerSigner(DS_KEY, (DS_DER,))
+    calls = [
+        lambda: sign1(b"x", signer),
+        lambda: issue(
+            doctype=MDL_DOCTYPE,
+            namespaces=ELEMENTS,
+            device_key=DEVICE.public_key(),
+            signed=NOW,
+            valid_from=NOW,
+            valid_until=NOW + timedelta(days=30),
+            cert_chain=signer.certificate_chain,
+            signer=signer,
+            random=os.urandom,
+        ),
+        lambda: build_status_list_token(
+            StatusList(8),
+            uri="https://status.example/1",
+            issued_at=NOW,
+            expires_at=None,
+            ttl=None,
+            signer=signer,
+            kid=b"k",
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(InvalidInput) as exc:
+            call()
+        assert exc.value.code == "SIGNER_SIGNATURE_INVALID"

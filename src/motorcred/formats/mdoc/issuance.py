@@ -25,6 +25,7 @@ from motorcred.formats.mdoc.doctypes import check_elements
 from motorcred.formats.mdoc.issuer_signed import IssuedDocument
 from motorcred.formats.mdoc.items import SALT_BYTES, IssuerSignedItem, make_item
 from motorcred.formats.mdoc.mso import MobileSecurityObject, ValidityInfo
+from motorcred.formats.signer import sign_prepared
 
 RandomSource = Callable[[int], bytes]
 _ID_BYTES = 4
@@ -186,4 +187,4 @@ def issue(
         algorithm=signer.algorithm,
         random=random,
     )
-    return prepared.complete(signer.sign(prepared.to_be_signed))
+    return sign_prepared(prepared, signer)

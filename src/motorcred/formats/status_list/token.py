@@ -37,6 +37,7 @@ from motorcred.formats.cose import (
     Signer,
     prepare_sign1,
 )
+from motorcred.formats.signer import sign_prepared
 from motorcred.formats.status_list.bitlist import DEFAULT_MAX_ENTRIES, StatusList, StatusWord
 from motorcred.formats.status_list.reference import uri_problem
 
@@ -224,7 +225,7 @@ def build_status_list_token(
         kid=kid,
         issuer=issuer,
     )
-    return complete_status_list_token(prepared, signer.sign(prepared.to_be_signed))
+    return sign_prepared(prepared, signer).encode(tagged=True)
 
 
 # --------------------------------------------------------------------------- decoding
