@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import cbor2
@@ -120,7 +120,7 @@ class MobileSecurityObject:
             (_K_VALUE_DIGESTS, _encode_value_digests(self.value_digests)),
             (_K_DEVICE_KEY_INFO, dumps(self.device_key_info)),
             (_K_DOCTYPE, dumps(self.doctype)),
-            (_K_VALIDITY_INFO, dumps(self.validity.to_cbor())),
+            (_K_VALIDITY_INFO, _encode_validity(self.validity)),
         ]
         if self.status is not None:
             entries.append((_K_STATUS, dumps(self.status)))
@@ -177,6 +177,28 @@ _K_DEVICE_KEY_INFO = dumps("deviceKeyInfo")
 _K_DOCTYPE = dumps("docType")
 _K_VALIDITY_INFO = dumps("validityInfo")
 _K_STATUS = dumps("status")
+_K_SIGNED = dumps("signed")
+_K_VALID_FROM = dumps("validFrom")
+_K_VALID_UNTIL = dumps("validUntil")
+_K_EXPECTED_UPDATE = dumps("expectedUpdate")
+
+
+def _tdate(value: datetime) -> bytes:
+    if value.tzinfo is None:
+        return dumps(value)  # refused there, with the project's error
+    text = value.astimezone(UTC).replace(microsecond=0, tzinfo=None).isoformat() + "Z"
+    return b"\xc0" + cbor2.dumps(text)  # tag 0, as dumps() writes a tdate
+
+
+def _encode_validity(validity: ValidityInfo) -> bytes:
+    entries = [
+        (_K_SIGNED, _tdate(validity.signed)),
+        (_K_VALID_FROM, _tdate(validity.valid_from)),
+        (_K_VALID_UNTIL, _tdate(validity.valid_until)),
+    ]
+    if validity.expected_update is not None:
+        entries.append((_K_EXPECTED_UPDATE, _tdate(validity.expected_update)))
+    return canonical_map(entries)
 
 
 def _encode_value_digests(value_digests: dict[str, dict[int, bytes]]) -> bytes:

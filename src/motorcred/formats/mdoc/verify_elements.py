@@ -86,10 +86,10 @@ def element_type_problem(
     """Why ``value`` has the wrong type for its element, or None when fine or unknown."""
     if namespace != MDL_NAMESPACE:
         return None
-    if _AGE_OVER.match(identifier):
-        return None if isinstance(value, bool) else "must be a boolean"
     rule = _MDL_TYPES.get(identifier)
     if rule is None:
+        if _AGE_OVER.match(identifier):
+            return None if isinstance(value, bool) else "must be a boolean"
         return None
     check, expected = rule
     return None if check(value) else f"must be {expected}, not {type(value).__name__}"

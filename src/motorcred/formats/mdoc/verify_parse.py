@@ -115,6 +115,53 @@ class ParsedMso:
     status: Any | None
 
 
+_ITEM_KEYS: Final = frozenset({"digestID", "random", "elementIdentifier", "elementValue"})
+
+
+def _well_formed_item(ns_name: str, entry: Any, decoder: ItemDecoder) -> DisclosedItem | None:
+    """The item when it is well-formed (exact type tests: the verifier's per-element hot
+    path), else None so that :func:`_item` names what is wrong."""
+    if (
+        type(entry) is not CBORTag
+        or entry.tag != TAG_ENCODED_CBOR
+        or type(entry.value) is not bytes
+    ):
+        return None
+    inner = entry.value
+    item = decode_embedded(inner, "IssuerSignedItem", decoder)
+    if type(item) is not dict or not item.keys() >= _ITEM_KEYS:
+        return None
+    random, digest_id, identifier = item["random"], item["digestID"], item["elementIdentifier"]
+    if (
+        type(random) is not bytes
+        or len(random) < MIN_RANDOM_LENGTH
+        or type(digest_id) is not int
+        or digest_id < 0
+        or type(identifier) is not str
+    ):
+        return None
+    return DisclosedItem(ns_name, digest_id, identifier, item["elementValue"], encoded24(inner))
+
+
+def _item(ns_name: str, entry: Any) -> DisclosedItem:
+    """Check one IssuerSignedItem step by step; raises ``MDOC_MALFORMED`` naming the fault."""
+    inner = tag24_bytes(entry, f"an IssuerSignedItem in {ns_name!r}")
+    item = _map(decode_embedded(inner, "IssuerSignedItem"), "IssuerSignedItem")
+    for key in ("digestID", "random", "elementIdentifier", "elementValue"):
+        if key not in item:
+            raise malformed(f"IssuerSignedItem in {ns_name!r} lacks {key}")
+    random = item["random"]
+    if not isinstance(random, bytes) or len(random) < MIN_RANDOM_LENGTH:
+        raise malformed(f"IssuerSignedItem random must be ≥ {MIN_RANDOM_LENGTH} bytes")
+    return DisclosedItem(
+        namespace=ns_name,
+        digest_id=_uint(item["digestID"], "digestID"),
+        identifier=_text(item["elementIdentifier"], "elementIdentifier"),
+        value=item["elementValue"],
+        tagged_bytes=encoded24(inner),
+    )
+
+
 def _items(namespaces: Any) -> list[DisclosedItem]:
     out: list[DisclosedItem] = []
     decoder = ItemDecoder(max_size=MAX_RESPONSE_SIZE, max_depth=MAX_DEPTH)
@@ -123,23 +170,7 @@ def _items(namespaces: Any) -> list[DisclosedItem]:
         if not isinstance(entries, list) or not entries:
             raise malformed(f"namespace {ns_name!r} must hold a non-empty array of items")
         for entry in entries:
-            inner = tag24_bytes(entry, f"an IssuerSignedItem in {ns_name!r}")
-            item = _map(decode_embedded(inner, "IssuerSignedItem", decoder), "IssuerSignedItem")
-            for key in ("digestID", "random", "elementIdentifier", "elementValue"):
-                if key not in item:
-                    raise malformed(f"IssuerSignedItem in {ns_name!r} lacks {key}")
-            random = item["random"]
-            if not isinstance(random, bytes) or len(random) < MIN_RANDOM_LENGTH:
-                raise malformed(f"IssuerSignedItem random must be ≥ {MIN_RANDOM_LENGTH} bytes")
-            out.append(
-                DisclosedItem(
-                    namespace=ns_name,
-                    digest_id=_uint(item["digestID"], "digestID"),
-                    identifier=_text(item["elementIdentifier"], "elementIdentifier"),
-                    value=item["elementValue"],
-                    tagged_bytes=encoded24(inner),
-                )
-            )
+            out.append(_well_formed_item(ns_name, entry, decoder) or _item(ns_name, entry))
             if len(out) > MAX_ELEMENTS:
                 raise malformed(f"more than {MAX_ELEMENTS} disclosed elements")
     return out
