@@ -135,7 +135,7 @@ registry_events = Table(
     Column("recorded_at", TS, nullable=False),
     Column("recorded_by", String(64), nullable=False),
     UniqueConstraint("record_kind", "record_id", "seq"),
-    CheckConstraint("record_kind IN ('licence', 'vehicle')", name="record_kind"),
+    CheckConstraint("record_kind IN ('licence', 'vehicle', 'person')", name="record_kind"),
 )
 
 cities = Table(
