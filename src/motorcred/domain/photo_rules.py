@@ -89,6 +89,7 @@ class Finding:
     """One reason the photo fails the pre-check, in words a holder understands."""
 
     code: str
+    measure: str  # what was measured, e.g. "background_chroma" (one code can have several)
     message_zh: str
     message_en: str
     measured: float
@@ -98,6 +99,7 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         return {
             "code": self.code,
+            "measure": self.measure,
             "message": {"zh": self.message_zh, "en": self.message_en},
             "measured": round(self.measured, 3),
             "threshold": self.threshold,
@@ -175,35 +177,44 @@ MESSAGES: Final[dict[str, tuple[str, str]]] = {
 }
 
 
-def _finding(code: str, measured: float, threshold: float, limit: str) -> Finding:
+def _finding(code: str, measure: str, measured: float, threshold: float, limit: str) -> Finding:
     zh, en = MESSAGES[code]
-    return Finding(code, zh, en, float(measured), float(threshold), limit)
+    return Finding(code, measure, zh, en, float(measured), float(threshold), limit)
 
 
-def _below(code: str, value: float | None, minimum: float) -> list[Finding]:
-    return [_finding(code, value, minimum, "min")] if value is not None and value < minimum else []
+def _below(code: str, measure: str, value: float | None, minimum: float) -> list[Finding]:
+    if value is None or value >= minimum:
+        return []
+    return [_finding(code, measure, value, minimum, "min")]
 
 
-def _above(code: str, value: float | None, maximum: float) -> list[Finding]:
-    return [_finding(code, value, maximum, "max")] if value is not None and value > maximum else []
+def _above(code: str, measure: str, value: float | None, maximum: float) -> list[Finding]:
+    if value is None or value <= maximum:
+        return []
+    return [_finding(code, measure, value, maximum, "max")]
 
 
 def _face_findings(m: PhotoMeasurements, t: PhotoThresholds) -> list[Finding]:
     if not m.faces:
-        return [_finding("PHOTO_NO_FACE", 0, 1, "min")]
+        return [_finding("PHOTO_NO_FACE", "faces", 0, 1, "min")]
     if len(m.faces) > 1:
-        return [_finding("PHOTO_MULTIPLE_FACES", len(m.faces), 1, "max")]
+        return [_finding("PHOTO_MULTIPLE_FACES", "faces", len(m.faces), 1, "max")]
     face = m.faces[0]
     width_ratio = face.width / m.width
     centre_x = (face.x + face.width / 2) / m.width
     centre_y = (face.y + face.height / 2) / m.height
-    found = _below("PHOTO_FACE_TOO_SMALL", width_ratio, t.min_face_width_ratio)
-    found += _above("PHOTO_FACE_TOO_LARGE", width_ratio, t.max_face_width_ratio)
+    found = _below("PHOTO_FACE_TOO_SMALL", "face_width_ratio", width_ratio, t.min_face_width_ratio)
+    found += _above("PHOTO_FACE_TOO_LARGE", "face_width_ratio", width_ratio, t.max_face_width_ratio)
     # Horizontal offset and vertical position are separate findings of the same code, each
     # with its own measured value, so the holder sees one message and staff see both numbers.
-    found += _above("PHOTO_FACE_OFF_CENTRE", abs(centre_x - 0.5), t.max_face_centre_offset)
-    found += _below("PHOTO_FACE_OFF_CENTRE", centre_y, t.min_face_centre_y)
-    found += _above("PHOTO_FACE_OFF_CENTRE", centre_y, t.max_face_centre_y)
+    found += _above(
+        "PHOTO_FACE_OFF_CENTRE",
+        "face_centre_offset_x",
+        abs(centre_x - 0.5),
+        t.max_face_centre_offset,
+    )
+    found += _below("PHOTO_FACE_OFF_CENTRE", "face_centre_y", centre_y, t.min_face_centre_y)
+    found += _above("PHOTO_FACE_OFF_CENTRE", "face_centre_y", centre_y, t.max_face_centre_y)
     return found
 
 
@@ -213,18 +224,28 @@ def evaluate(
     """Judge measurements against the thresholds; every failed rule becomes a finding."""
     m, t = measurements, thresholds
     findings: list[Finding] = []
-    findings += _below("PHOTO_RESOLUTION_TOO_LOW", m.width, t.min_width_px)
-    findings += _below("PHOTO_RESOLUTION_TOO_LOW", m.height, t.min_height_px)
+    findings += _below("PHOTO_RESOLUTION_TOO_LOW", "width_px", m.width, t.min_width_px)
+    findings += _below("PHOTO_RESOLUTION_TOO_LOW", "height_px", m.height, t.min_height_px)
     aspect = m.width / m.height
-    findings += _below("PHOTO_ASPECT_RATIO", aspect, t.min_aspect)
-    findings += _above("PHOTO_ASPECT_RATIO", aspect, t.max_aspect)
+    findings += _below("PHOTO_ASPECT_RATIO", "aspect_ratio", aspect, t.min_aspect)
+    findings += _above("PHOTO_ASPECT_RATIO", "aspect_ratio", aspect, t.max_aspect)
     findings += _face_findings(m, t)
-    findings += _below("PHOTO_TOO_DARK", m.face_luma, t.min_face_luma)
-    findings += _above("PHOTO_TOO_BRIGHT", m.face_luma, t.max_face_luma)
-    findings += _below("PHOTO_BACKGROUND_NOT_WHITE", m.background_luma, t.min_background_luma)
-    findings += _above("PHOTO_BACKGROUND_NOT_WHITE", m.background_chroma, t.max_background_chroma)
-    findings += _above(
-        "PHOTO_BACKGROUND_NOT_PLAIN", m.background_edge_share, t.max_background_edge_share
+    findings += _below("PHOTO_TOO_DARK", "face_luma", m.face_luma, t.min_face_luma)
+    findings += _above("PHOTO_TOO_BRIGHT", "face_luma", m.face_luma, t.max_face_luma)
+    findings += _below(
+        "PHOTO_BACKGROUND_NOT_WHITE", "background_luma", m.background_luma, t.min_background_luma
     )
-    findings += _below("PHOTO_BLURRED", m.face_sharpness, t.min_face_sharpness)
+    findings += _above(
+        "PHOTO_BACKGROUND_NOT_WHITE",
+        "background_chroma",
+        m.background_chroma,
+        t.max_background_chroma,
+    )
+    findings += _above(
+        "PHOTO_BACKGROUND_NOT_PLAIN",
+        "background_edge_share",
+        m.background_edge_share,
+        t.max_background_edge_share,
+    )
+    findings += _below("PHOTO_BLURRED", "face_sharpness", m.face_sharpness, t.min_face_sharpness)
     return PrecheckResult(measurements=m, findings=tuple(findings))

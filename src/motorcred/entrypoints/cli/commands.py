@@ -21,3 +21,9 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import notify
 
     notify.register(app)
+    from motorcred.entrypoints.cli import photo
+
+    photo.register(app)
+    from motorcred.entrypoints.cli import working_days
+
+    working_days.register(app)

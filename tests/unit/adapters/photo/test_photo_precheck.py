@@ -79,14 +79,15 @@ def test_findings_carry_messages_measurement_and_threshold() -> None:
     assert "暗" in dark.message_zh
     assert "dark" in dark.message_en
     entry = result.to_dict()["findings"][0]
-    assert set(entry) == {"code", "message", "measured", "threshold", "limit"}
+    assert set(entry) == {"code", "measure", "message", "measured", "threshold", "limit"}
+    assert dark.measure == "face_luma"
     assert set(entry["message"]) == {"zh", "en"}
 
 
 def test_blue_background_is_reported_by_colour_and_by_lightness() -> None:
-    measured = {(f.code, f.limit) for f in check(portraits.blue_background()).findings}
-    assert ("PHOTO_BACKGROUND_NOT_WHITE", "min") in measured  # luma too low
-    assert ("PHOTO_BACKGROUND_NOT_WHITE", "max") in measured  # chroma too high
+    measured = {(f.code, f.measure) for f in check(portraits.blue_background()).findings}
+    assert ("PHOTO_BACKGROUND_NOT_WHITE", "background_luma") in measured
+    assert ("PHOTO_BACKGROUND_NOT_WHITE", "background_chroma") in measured
 
 
 def test_all_findings_are_listed_at_once() -> None:
