@@ -351,3 +351,20 @@ def test_annex_d_verifies_through_the_cli(tmp_path: Path) -> None:
     bad = dict(keys["ephemeral_reader_key"], x=keys["ephemeral_device_key"]["x"])
     (tmp_path / "bad.json").write_text(json.dumps(bad))
     assert error_code(_annex_d_verify(tmp_path, "--reader-key", "bad.json")) == "KEY_UNREADABLE"
+
+
+def test_documented_example_elements_issue(workdir: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples" / "mdl-elements.json"
+    result = motorcred(
+        "mdoc", "issue", "--doctype", MDL, "--elements", str(example), "--key", "ds.key",
+        "--cert", "ds.pem", "-o", "example.cbor", "--json", cwd=workdir,
+    )  # fmt: skip
+    info = ok_json(result)
+    assert "records" in info["elements"][CN]
+    report = ok_json(
+        motorcred("mdoc", "verify", "example.cbor", "--trust", "iaca.pem", "--json", cwd=workdir)
+    )
+    assert (
+        report["documents"][0]["elements"][NS]["portrait_capture_date"]
+        == "2026-11-20T01:30:00+00:00"
+    )
