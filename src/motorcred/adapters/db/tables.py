@@ -262,3 +262,7 @@ notification_outbox = Table(
     CheckConstraint("channel IN ('sms', 'email')", name="channel"),
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
 )
+
+# The signing service's tables live in their own module; importing it here puts them
+# in ``metadata`` (it imports ``metadata``, ``Id`` and ``TS`` from this module).
+import motorcred.adapters.db.credential_tables  # noqa: E402, F401
