@@ -150,6 +150,19 @@ def start_binding(
 
 def confirm_binding(container: Container, account_id: int, code: str) -> BindingConfirmed:
     """Check the code; on success the account is bound to the person."""
+    try:
+        return _confirm(container, account_id, code)
+    except Conflict as exc:
+        if exc.code != "RECORD_CONFLICT":
+            raise
+        # Another account bound the same person between our check and our write;
+        # the unique constraint on accounts.person_id decided the race.
+        raise Conflict(
+            "PERSON_ALREADY_BOUND", "this person was bound to another account meanwhile"
+        ) from exc
+
+
+def _confirm(container: Container, account_id: int, code: str) -> BindingConfirmed:
     settings = container.settings
     now = container.clock()
     with container.unit_of_work() as uow:

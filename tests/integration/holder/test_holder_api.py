@@ -159,6 +159,36 @@ def test_account_refusals_as_problems(api: tuple[TestClient, LogNotifier]) -> No
         "ACCOUNT_LOCKED",
     )
     assert locked["details"]["retry_after_seconds"] > 0
+    assert response_headers(client, "13800138000")["retry-after"] == str(
+        locked["details"]["retry_after_seconds"]
+    )
+
+
+def response_headers(client: TestClient, login: str) -> Any:
+    return client.post("/api/v1/sessions", json={"login": login, "password": PASSWORD}).headers
+
+
+def test_both_logout_paths_end_the_session(api: tuple[TestClient, LogNotifier]) -> None:
+    client, _ = api
+    for path in ("/api/v1/sessions", "/api/v1/sessions/current"):
+        auth = sign_up_and_log_in(client, login=f"user{path.count('/')}")
+        assert client.delete(path, headers=auth).status_code == 204
+        problem(client.get("/api/v1/accounts/me", headers=auth), 401, "HOLDER_AUTH_REQUIRED")
+
+
+def test_openapi_lists_the_holder_endpoints(api: tuple[TestClient, LogNotifier]) -> None:
+    client, _ = api
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/accounts",
+        "/api/v1/sessions",
+        "/api/v1/accounts/me",
+        "/api/v1/accounts/me/binding",
+        "/api/v1/accounts/me/binding/confirm",
+        "/api/v1/accounts/me/device/nonce",
+        "/api/v1/accounts/me/device",
+    ):
+        assert path in paths
 
 
 def test_binding_refusals_as_problems(

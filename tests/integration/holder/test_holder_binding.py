@@ -190,3 +190,27 @@ def test_person_without_phone_cannot_bind_online(
 def test_blank_fields_are_refused(container: Container, holder: Any) -> None:
     error = refused(lambda: binding.start_binding(container, holder.account_id, " ", NAME))
     assert error.code == "BINDING_FIELDS_REQUIRED"
+
+
+def test_a_lost_race_for_the_same_person_is_answered_as_already_bound(
+    container: Container,
+    make_holder: Any,
+    person_id: int,
+    inbox: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = make_holder("13800138001"), make_holder("13800138002")
+    binding.start_binding(container, second.account_id, ID_NUMBER, NAME)
+    code = inbox.last_code()
+    # Another account binds the person after the second account's check has passed:
+    # the check is made to miss it, so only the unique constraint stands in the way.
+    with container.unit_of_work() as uow:
+        uow.accounts.bind_person(first.account_id, person_id, now=container.clock())
+        uow.commit()
+    from motorcred.adapters.db.repositories.accounts import AccountRepository
+
+    monkeypatch.setattr(AccountRepository, "get_by_person", lambda self, pid: None)
+    error = refused(lambda: binding.confirm_binding(container, second.account_id, code))
+    assert error.code == "PERSON_ALREADY_BOUND"
+    monkeypatch.undo()
+    assert not accounts.get_account(container, second.account_id).bound

@@ -140,6 +140,7 @@ def log_in(body: Credentials, request: Request) -> SessionOut:
     )
 
 
+@router.delete("/sessions", status_code=status.HTTP_204_NO_CONTENT, summary="Log out")
 @router.delete("/sessions/current", status_code=status.HTTP_204_NO_CONTENT, summary="Log out")
 def log_out(holder: Holder, request: Request) -> Response:
     accounts.log_out(get_container(request), holder)

@@ -48,6 +48,9 @@ def problem_response(
 
 def _for_error(request: Request, exc: MotorcredError) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
+    retry_after = exc.details.get("retry_after_seconds")
+    if exc.http_status == 429 and isinstance(retry_after, int):
+        headers = {"Retry-After": str(retry_after)}  # RFC 9110 §10.2.3
     extra = {"details": exc.details} if exc.details else None
     return problem_response(
         exc.http_status, exc.code, exc.title, exc.message,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, overload
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, delete, insert, or_, select, update
 
 from motorcred.adapters.db.repositories.base import Repository
 from motorcred.adapters.db.tables import account_sessions, accounts
@@ -154,3 +154,12 @@ class SessionRepository(Repository):
             .where(account_sessions.c.id == session_id, account_sessions.c.revoked_at.is_(None))
             .values(revoked_at=now)
         )
+
+    def purge(self, before: datetime) -> int:
+        """Forget sessions that ended (expired or logged out) before ``before``."""
+        result = self.connection.execute(
+            delete(account_sessions).where(
+                or_(account_sessions.c.expires_at < before, account_sessions.c.revoked_at < before)
+            )
+        )
+        return int(result.rowcount or 0)

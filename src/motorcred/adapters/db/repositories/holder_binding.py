@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, insert, select, update
+from sqlalchemy import Row, delete, insert, select, update
 
 from motorcred.adapters.db.repositories.accounts import aware
 from motorcred.adapters.db.repositories.base import Repository
@@ -141,6 +141,13 @@ class BindingChallengeRepository(Repository):
             .values(consumed_at=now)
         )
 
+    def purge(self, before: datetime) -> int:
+        """Forget challenges that expired before ``before`` (used or not)."""
+        result = self.connection.execute(
+            delete(binding_challenges).where(binding_challenges.c.expires_at < before)
+        )
+        return int(result.rowcount or 0)
+
 
 class DeviceRepository(Repository):
     @staticmethod
@@ -241,3 +248,11 @@ class DeviceNonceRepository(Repository):
             .values(used_at=now)
         )
         return bool(result.rowcount)
+
+    def purge(self, before: datetime) -> int:
+        """Forget nonces that expired before ``before`` (a used nonce stays refused:
+        its expiry has passed, and it is unknown once purged)."""
+        result = self.connection.execute(
+            delete(device_nonces).where(device_nonces.c.expires_at < before)
+        )
+        return int(result.rowcount or 0)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, insert, select, update
+from sqlalchemy import Row, delete, func, insert, select, update
 
 from motorcred.adapters.db.repositories.accounts import aware
 from motorcred.adapters.db.repositories.base import Repository, clamp_limit
@@ -133,3 +133,12 @@ class OutboxRepository(Repository):
         if status is not None:
             stmt = stmt.where(notification_outbox.c.status == status)
         return int(self.connection.execute(stmt).scalar_one())
+
+    def purge(self, before: datetime) -> int:
+        """Forget delivered and abandoned messages created before ``before``."""
+        result = self.connection.execute(
+            delete(notification_outbox).where(
+                notification_outbox.c.status != PENDING, notification_outbox.c.created_at < before
+            )
+        )
+        return int(result.rowcount or 0)
