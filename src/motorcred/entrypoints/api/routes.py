@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from motorcred.entrypoints.api import accounts, health
+    from motorcred.entrypoints.api import accounts, health, photos
 
-    return [health.router, accounts.router]
+    return [health.router, accounts.router, photos.router]
