@@ -161,9 +161,12 @@ def _open(data: bytes, kind: str, limits: DecodeLimits) -> tuple[Image.Image, tu
             _check_dimensions(image.width, image.height, limits)
             if kind == JPEG:
                 # Let libjpeg decode at 1/2, 1/4 or 1/8 scale when the photo is far larger
-                # than what is stored: a 12 MP phone photo decodes several times faster.
-                side = max(limits.store_max_width, limits.store_max_height)
-                image.draft(None, (side, side))
+                # than what is stored: a 12 MP phone photo decodes several times faster. The
+                # target is turned like the stored pixels, which EXIF will turn upright later.
+                target = (limits.store_max_width, limits.store_max_height)
+                if image.getexif().get(_EXIF_ORIENTATION, 1) in _ORIENTATIONS_SWAPPING_SIDES:
+                    target = (target[1], target[0])
+                image.draft(None, target)
             image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
             raise InvalidInput(
