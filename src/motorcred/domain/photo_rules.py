@@ -22,6 +22,9 @@ from typing import Any, Final
 class PhotoThresholds:
     """Limits of the automatic pre-check. Ratios are fractions of the image size."""
 
+    # Named and dated, and quoted in every result, so a reviewer or an audit can tell which
+    # limits a photo was judged by after a policy change. Change it with any value below.
+    version: str = "photo-rules/2026-11-23"
     # 22 mm × 32 mm at 300 dpi (print quality of the card) is 260 × 378 pixels.
     min_width_px: int = 260
     min_height_px: int = 378
@@ -111,6 +114,7 @@ class Finding:
 class PrecheckResult:
     measurements: PhotoMeasurements
     findings: tuple[Finding, ...] = field(default=())
+    rules_version: str = ""
 
     @property
     def passed(self) -> bool:
@@ -121,7 +125,11 @@ class PrecheckResult:
         return tuple(f.code for f in self.findings)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "findings": [f.to_dict() for f in self.findings]}
+        return {
+            "passed": self.passed,
+            "rules_version": self.rules_version,
+            "findings": [f.to_dict() for f in self.findings],
+        }
 
 
 # code → (zh, en). The holder reads these in the app, so they say what to do.
@@ -248,4 +256,4 @@ def evaluate(
         t.max_background_edge_share,
     )
     findings += _below("PHOTO_BLURRED", "face_sharpness", m.face_sharpness, t.min_face_sharpness)
-    return PrecheckResult(measurements=m, findings=tuple(findings))
+    return PrecheckResult(measurements=m, findings=tuple(findings), rules_version=t.version)

@@ -30,6 +30,7 @@ class PhotoIntake:
         m = self.precheck.measurements
         return {
             "passed": self.passed,
+            "rules_version": self.precheck.rules_version,
             "source": {
                 "format": self.photo.source_format,
                 "width": self.photo.source_width,

@@ -56,6 +56,7 @@ def test_good_photo_passes(client: TestClient, auth: dict[str, str]) -> None:
     assert response.status_code == 200, response.text
     result = response.json()
     assert result["passed"] is True
+    assert result["rules_version"].startswith("photo-rules/")
     assert result["findings"] == []
     assert result["source"] == {"format": "jpeg", "width": 330, "height": 480}
     assert len(result["faces"]) == 1

@@ -64,6 +64,7 @@ class FindingOut(BaseModel):
 
 class PrecheckOut(BaseModel):
     passed: bool
+    rules_version: str
     source: SourceOut
     stored: StoredOut
     faces: list[FaceOut]

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import portraits
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageFilter
 
 from motorcred.adapters.photo.decode import decode_photo
@@ -20,7 +23,11 @@ def check(image: Image.Image, thresholds: PhotoThresholds = DEFAULT_THRESHOLDS) 
 def test_good_portrait_on_white_passes() -> None:
     result = check(portraits.good())
     assert result.passed, result.to_dict()
-    assert result.to_dict() == {"passed": True, "findings": []}
+    assert result.to_dict() == {
+        "passed": True,
+        "rules_version": DEFAULT_THRESHOLDS.version,
+        "findings": [],
+    }
     face = result.measurements.faces[0]
     assert 0.4 < face.width / portraits.WIDTH < 0.6
 
@@ -97,8 +104,10 @@ def test_all_findings_are_listed_at_once() -> None:
 
 
 def test_thresholds_are_data_a_stricter_policy_changes_the_verdict() -> None:
-    strict = PhotoThresholds(min_face_width_ratio=0.6)
-    assert check(portraits.good(), strict).codes == ("PHOTO_FACE_TOO_SMALL",)
+    strict = PhotoThresholds(version="photo-rules/strict-test", min_face_width_ratio=0.6)
+    result = check(portraits.good(), strict)
+    assert result.codes == ("PHOTO_FACE_TOO_SMALL",)
+    assert result.rules_version == "photo-rules/strict-test"
 
 
 def test_measurements_are_in_source_pixels_for_large_uploads() -> None:
@@ -108,3 +117,35 @@ def test_measurements_are_in_source_pixels_for_large_uploads() -> None:
     assert (measured.width, measured.height) == (1650, 2400)
     face = measured.faces[0]
     assert 0.4 < face.width / 1650 < 0.6
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    width=st.integers(min_value=200, max_value=900),
+    height=st.integers(min_value=200, max_value=900),
+    seed=st.integers(min_value=0, max_value=2**32 - 1),
+    kind=st.sampled_from(["noise", "flat", "stripes"]),
+)
+def test_any_decodable_picture_gets_a_consistent_verdict(
+    width: int, height: int, seed: int, kind: str
+) -> None:
+    rng = np.random.default_rng(seed)
+    if kind == "noise":
+        pixels = rng.integers(0, 256, size=(height, width, 3), dtype=np.uint8)
+    elif kind == "flat":
+        pixels = np.full((height, width, 3), rng.integers(0, 256, size=3), dtype=np.uint8)
+    else:
+        pixels = np.zeros((height, width, 3), dtype=np.uint8)
+        pixels[:, :: int(rng.integers(2, 40))] = 255
+    result = check(Image.fromarray(pixels))
+    assert result.passed == (not result.findings)
+    assert not result.passed  # none of these is a portrait
+    for finding in result.findings:
+        assert (finding.measured < finding.threshold) == (finding.limit == "min")
+
+
+def test_extreme_shapes_are_measured_without_error() -> None:
+    for size in ((200, 4000), (4000, 200)):
+        result = check(Image.new("RGB", size, portraits.BACKGROUND))
+        assert "PHOTO_ASPECT_RATIO" in result.codes
+        assert "PHOTO_NO_FACE" in result.codes
