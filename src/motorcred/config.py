@@ -124,3 +124,10 @@ class Settings(BaseSettings):
                 "CONFIG_NO_DATABASE",
                 f"profile {self.profile!r} needs MOTORCRED_DATABASE_URL",
             )
+        if self.notifier == "log":
+            # The log notifier writes one-time codes and phone numbers to the log.
+            raise ConfigurationError(
+                "CONFIG_NOTIFIER_LOG",
+                f"profile {self.profile!r} must send notifications (MOTORCRED_NOTIFIER=smtp), "
+                "not write them to the log",
+            )

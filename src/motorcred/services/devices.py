@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
+from motorcred.adapters.db.repositories.accounts import Account
 from motorcred.adapters.db.repositories.holder_binding import Device
 from motorcred.adapters.db.uow import UnitOfWork
 from motorcred.errors import InvalidInput, Refused, Unauthenticated, VerificationFailed
@@ -38,6 +39,7 @@ from motorcred.formats.device_proof import (
     verify_proof,
 )
 from motorcred.services.device_events import DeviceReplaced
+from motorcred.services.notifications import queue_sms
 
 if TYPE_CHECKING:
     from motorcred.bootstrap import Container
@@ -140,7 +142,8 @@ def register_device(
     raw_signature = b64url_decode(signature, what="signature")
     now = container.clock()
     with container.unit_of_work() as uow:
-        if uow.accounts.get(account_id, for_update=True) is None:
+        account = uow.accounts.get(account_id, for_update=True)
+        if account is None:
             raise Unauthenticated("HOLDER_AUTH_REQUIRED", "the account no longer exists")
         issued = uow.device_nonces.get_by_hash(nonce_digest(raw_nonce), for_update=True)
         if issued is None or issued.account_id != account_id:
@@ -165,6 +168,8 @@ def register_device(
             uow.commit()  # a nonce is single use, even when the proof fails
             raise
         bound = _bind(container, uow, account_id, public_key, now)
+        if bound.replaced_device_id is not None:
+            _tell_holder_about_new_device(uow, account, now)
         uow.commit()
     return bound
 
@@ -189,6 +194,28 @@ def _bind(
     device = uow.devices.get(new_id)
     assert device is not None
     return DeviceBound(_to_active(device), None if old is None else old.id)
+
+
+def _tell_holder_about_new_device(uow: UnitOfWork, account: Account, now: datetime) -> None:
+    """A new device takes over the credential: the holder hears of it at once, so a
+    takeover of the account does not go unnoticed."""
+    phone = account.login if account.login_kind == "phone" else None
+    if phone is None and account.person_id is not None:
+        person = uow.persons.get(account.person_id)
+        phone = None if person is None else person.data.phone
+    if phone is None:
+        return
+    queue_sms(
+        uow,
+        kind="device_replaced",
+        phone=phone,
+        subject="motorcred: new device",
+        body=(
+            "A new phone was bound to your motorcred account; your e-licence now works "
+            "only on it. If this was not you, report it at once at a counter or hotline."
+        ),
+        now=now,
+    )
 
 
 def active_device(uow: UnitOfWork, account_id: int) -> ActiveDevice | None:

@@ -247,3 +247,28 @@ def test_nonces_are_stored_hashed_and_purposes_are_checked(
     assert len(raw) == 32 and stored == devices.nonce_digest(raw) and raw not in stored
     error = refused(lambda: devices.issue_nonce(container, holder.account_id, "anything"))
     assert error.code == "NONCE_PURPOSE_UNKNOWN"
+
+
+def test_the_holder_is_told_when_a_new_device_takes_over(
+    container: Container, holder: Any, new_device_key: Any, inbox: Any
+) -> None:
+    bind(container, holder.account_id, new_device_key())
+    assert inbox.deliver() == []  # the first device replaces nothing
+    bind(container, holder.account_id, new_device_key())
+    [message] = inbox.deliver()
+    assert message.recipient == "13800138000"  # the account's own phone
+    assert "new phone" in message.body
+
+
+def test_a_username_account_is_told_on_the_phone_on_record(
+    container: Container, make_holder: Any, person_id: int, new_device_key: Any, inbox: Any
+) -> None:
+    from motorcred.services import binding
+
+    holder = make_holder("wang.xm")
+    binding.start_binding(container, holder.account_id, "11010519491231002X", "王小明")
+    binding.confirm_binding(container, holder.account_id, inbox.last_code())
+    bind(container, holder.account_id, new_device_key())
+    bind(container, holder.account_id, new_device_key())
+    [message] = inbox.deliver()
+    assert message.recipient == "13912345678"

@@ -133,3 +133,23 @@ def test_log_notifier_logs_and_keeps_the_message(caplog: pytest.LogCaptureFixtur
         notifier.send(SMS)
     assert list(notifier.sent) == [SMS]
     assert "13912345678" in caplog.text and "123456" in caplog.text
+
+
+def test_production_refuses_the_log_notifier() -> None:
+    import base64
+
+    secrets = {
+        name: base64.b64encode(name.encode().ljust(32, b"!")).decode()
+        for name in ("pii_key", "blind_index_key", "session_secret")
+    }
+    production = Settings(
+        profile="production",
+        database_url="postgresql+psycopg://db/motorcred",
+        staff_token="a-real-staff-token",
+        **secrets,
+    )
+    with pytest.raises(ConfigurationError) as info:
+        production.check_secure()
+    assert info.value.code == "CONFIG_NOTIFIER_LOG"
+    production.model_copy(update={"notifier": "smtp"}).check_secure()
+    Settings(profile="demo").check_secure()  # the demo logs codes on purpose
