@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from motorcred.formats.cbor import dumps, loads
 
@@ -368,3 +369,95 @@ def test_documented_example_elements_issue(workdir: Path) -> None:
         report["documents"][0]["elements"][NS]["portrait_capture_date"]
         == "2026-11-20T01:30:00+00:00"
     )
+
+
+def _status_token(workdir: Path, name: str, *, revoked: int, kid_only: bool = False) -> str:
+    from datetime import UTC, datetime, timedelta
+
+    from motorcred.entrypoints.cli.pki import load_private_key
+    from motorcred.formats.cose import LocalSigner
+    from motorcred.formats.status_list import StatusList, StatusType, build_status_list_token
+    from motorcred.formats.x509 import load_certificate
+
+    status_list = StatusList(64, 2)
+    status_list.set(revoked, StatusType.INVALID)
+    status_list.set(revoked + 1, StatusType.SUSPENDED)
+    der = load_certificate((workdir / "ds.pem").read_bytes()).public_bytes(Encoding.DER)
+    now = datetime.now(UTC)
+    token = build_status_list_token(
+        status_list,
+        uri="https://status.example.cn/dl/1",
+        issued_at=now - timedelta(minutes=1),
+        expires_at=now + timedelta(days=1),
+        ttl=3600,
+        signer=LocalSigner(load_private_key(workdir / "ds.key")),
+        cert_chain=() if kid_only else (der,),
+        kid=b"ds-1" if kid_only else None,
+    )
+    (workdir / name).write_bytes(token)
+    return name
+
+
+@pytest.mark.parametrize(
+    ("idx", "status", "code"),
+    [
+        (7, "valid", None),
+        (5, "invalid", "MDOC_STATUS_REVOKED"),
+        (6, "suspended", "MDOC_STATUS_SUSPENDED"),
+    ],
+)
+def test_verify_checks_status_from_a_status_list_token(
+    workdir: Path, idx: int, status: str, code: str | None
+) -> None:
+    out = f"status-{idx}.cbor"
+    ok_json(
+        issue(
+            workdir, out, "--status-uri", "https://status.example.cn/dl/1", "--status-idx", str(idx)
+        )
+    )
+    token = _status_token(workdir, "status.cwt", revoked=5)
+    result = motorcred(
+        "mdoc", "verify", out, "--trust", "iaca.pem", "--status-list", token, "--json", cwd=workdir
+    )
+    report = json.loads(result.stdout)
+    assert report["documents"][0]["status"] == status
+    assert result.returncode == (0 if code is None else 1)
+    assert [e["code"] for e in report["errors"]] == ([] if code is None else [code])
+
+
+def test_status_list_tokens_must_be_trusted(workdir: Path, tmp_path: Path) -> None:
+    ok_json(
+        issue(
+            workdir,
+            "status-x.cbor",
+            "--status-uri",
+            "https://status.example.cn/dl/1",
+            "--status-idx",
+            "5",
+        )
+    )
+    token = _status_token(workdir, "kid-only.cwt", revoked=5, kid_only=True)
+    base = ["mdoc", "verify", "status-x.cbor", "--json", "--status-list", token]
+    assert (
+        error_code(motorcred(*base, "--trust", "iaca.pem", cwd=workdir))
+        == "STATUS_LIST_KEY_UNKNOWN"
+    )
+    token = _status_token(workdir, "signed.cwt", revoked=5)
+    other = str(VECTORS / "iaca_root.der")
+    result = motorcred(
+        "mdoc",
+        "verify",
+        "status-x.cbor",
+        "--json",
+        "--status-list",
+        token,
+        "--trust",
+        other,
+        cwd=workdir,
+    )
+    assert error_code(result) == "MDOC_UNTRUSTED_ISSUER"
+    (tmp_path / "junk.cwt").write_bytes(b"\x01\x02")
+    result = motorcred(
+        *base[:4], "--status-list", str(tmp_path / "junk.cwt"), "--trust", "iaca.pem", cwd=workdir
+    )
+    assert error_code(result) == "STATUS_LIST_MALFORMED"

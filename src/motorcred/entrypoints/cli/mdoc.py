@@ -32,6 +32,7 @@ from motorcred.entrypoints.cli.mdoc_inputs import (
     load_reader_key,
     load_session_transcript,
     load_signing_key,
+    load_status_lists,
     load_trust,
 )
 from motorcred.entrypoints.cli.pki import (
@@ -342,6 +343,14 @@ def verify_command(
             help='Reader ephemeral private key for a deviceMac: PEM, or JSON {"x","y","d"} hex.',
         ),
     ] = None,
+    status_list: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--status-list",
+            help="Status List Token (CWT) to check revocation against (repeatable); its "
+            "certificate must chain to a --trust anchor.",
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help=_JSON_HELP)] = False,
 ) -> None:
     """Run every ISO 18013-5 check; exit 0 when valid, 1 when not."""
@@ -354,6 +363,7 @@ def verify_command(
         )
     transcript = load_session_transcript(session_transcript) if session_transcript else None
     reader = load_reader_key(reader_key) if reader_key else None
+    statuses = load_status_lists(status_list, store, now) if status_list else None
     data = read_file(file, "credential", limit=8 * 1024 * 1024)
     report = verify_presentation(
         data,
@@ -361,6 +371,7 @@ def verify_command(
         now=now,
         session_transcript_bytes=transcript,
         reader_private_key=reader,
+        status=statuses,
     )
     if as_json:
         emit_json(report.to_json())

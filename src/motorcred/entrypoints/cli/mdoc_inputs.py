@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -25,8 +26,10 @@ from motorcred.formats.cose import LocalSigner, PrivateKey, PublicKey
 from motorcred.formats.mdoc import DeviceResponse, Document, IssuedDocument
 from motorcred.formats.mdoc.json_elements import elements_from_json
 from motorcred.formats.mdoc.verify_parse import session_transcript_parts
-from motorcred.formats.trust import TrustStore
-from motorcred.formats.x509 import load_certificates
+from motorcred.formats.mdoc.verify_status import StatusListProvider
+from motorcred.formats.status_list import StatusList, TokenKeyInfo, decode_status_list_token
+from motorcred.formats.trust import TrustStore, validate_chain
+from motorcred.formats.x509 import load_certificates, public_key_of
 
 #: A portrait or signature image referenced from the elements JSON.
 MAX_ELEMENT_FILE: Final = 512 * 1024
@@ -226,3 +229,33 @@ def load_session_transcript(path: Path) -> bytes:
     except MotorcredError as exc:
         raise usage("--session-transcript", path, exc) from None
     return tagged
+
+
+def load_status_lists(paths: list[Path], store: TrustStore, now: datetime) -> StatusListProvider:
+    """Status List Tokens (CWT) from files, each verified at ``now``.
+
+    A token's signing certificate (its x5chain) must chain to one of the ``--trust``
+    anchors, as a document signer's does; tokens identified by ``kid`` alone cannot
+    be checked from the command line.
+    """
+
+    def resolve(info: TokenKeyInfo) -> PublicKey:
+        if not info.x5chain:
+            raise UsageError(
+                "STATUS_LIST_KEY_UNKNOWN",
+                "the Status List Token names its key by kid only; give one with an x5chain",
+            )
+        key = public_key_of(validate_chain(store, list(info.x5chain), now=now).leaf)
+        if not isinstance(key, ec.EllipticCurvePublicKey | ed25519.Ed25519PublicKey):
+            raise UsageError("KEY_UNSUPPORTED", "the status list signer's key is not supported")
+        return key
+
+    lists: dict[str, StatusList] = {}
+    for path in paths:
+        data = read_file(path, "--status-list", limit=MAX_CREDENTIAL_FILE)
+        try:
+            token = decode_status_list_token(data, now=now, trust=resolve)
+        except MotorcredError as exc:
+            raise usage("--status-list", path, exc) from None
+        lists[token.uri] = token.status_list
+    return StatusListProvider(lists)
