@@ -27,3 +27,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import working_days
 
     working_days.register(app)
+    from motorcred.entrypoints.cli import offline_code
+
+    offline_code.register(app)

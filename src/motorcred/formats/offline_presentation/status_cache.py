@@ -12,7 +12,7 @@ stale, never as current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
@@ -93,14 +93,30 @@ class StatusCache:
         default_ttl: timedelta = DEFAULT_TTL,
     ) -> tuple[StatusCache, list[MotorcredError]]:
         """Verify each token against the trust list; the ones that fail are returned apart."""
+        named = {str(i): blob for i, blob in enumerate(blobs)}
+        cache, problems = cls.load_named(
+            named, trust_list=trust_list, now=now, default_ttl=default_ttl
+        )
+        return cache, list(problems.values())
+
+    @classmethod
+    def load_named(
+        cls,
+        blobs: Mapping[str, bytes],
+        *,
+        trust_list: TrustList,
+        now: datetime,
+        default_ttl: timedelta = DEFAULT_TTL,
+    ) -> tuple[StatusCache, dict[str, MotorcredError]]:
+        """As :meth:`load`, for tokens by name (file name): failures are keyed by that name."""
         resolve = token_key_resolver(trust_list, now)
         tokens: list[StatusListToken] = []
-        problems: list[MotorcredError] = []
-        for blob in blobs:
+        problems: dict[str, MotorcredError] = {}
+        for name, blob in blobs.items():
             try:
                 tokens.append(_decode(blob, resolve, now))
             except MotorcredError as exc:
-                problems.append(exc)
+                problems[name] = exc
         return cls(tokens, default_ttl=default_ttl), problems
 
     def __len__(self) -> int:
