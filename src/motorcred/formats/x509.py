@@ -248,7 +248,14 @@ def create_document_signer(
 
 # ---------------------------------------------------------------- loading and reading
 
-_PARSE_ERRORS: Final = (ValueError, TypeError, UnsupportedAlgorithm, x509.InvalidVersion)
+_PARSE_ERRORS: Final = (
+    ValueError,
+    TypeError,
+    UnsupportedAlgorithm,
+    x509.InvalidVersion,
+    x509.DuplicateExtension,
+    x509.UnsupportedGeneralNameType,
+)
 
 
 def _fully_parsed(cert: x509.Certificate) -> x509.Certificate:

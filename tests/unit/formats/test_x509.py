@@ -375,3 +375,14 @@ def test_certificate_with_unknown_version_is_malformed() -> None:
     assert exc.value.code == "MDOC_CERT_MALFORMED"
     with pytest.raises(MalformedData):
         load_certificates(broken)
+
+
+def test_certificate_with_a_duplicate_extension_is_malformed() -> None:
+    iaca_key, iaca = make_iaca_cached()
+    good = der(make_ds(iaca_key, iaca)[1])
+    aki, ski = b"\x06\x03\x55\x1d\x23", b"\x06\x03\x55\x1d\x0e"
+    assert good.count(aki) == 1 and good.count(ski) == 1
+    broken = good.replace(aki, ski)  # two subjectKeyIdentifier extensions
+    with pytest.raises(MalformedData) as exc:
+        certificate_from_der(broken)
+    assert exc.value.code == "MDOC_CERT_MALFORMED"

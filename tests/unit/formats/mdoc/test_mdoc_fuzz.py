@@ -12,6 +12,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,11 +29,14 @@ from motorcred.formats.mdoc import (
     DeviceResponse,
     Document,
     IssuedDocument,
+    ItemsRequest,
     MobileSecurityObject,
     issue,
     present,
+    present_mac,
 )
 from motorcred.formats.mdoc.verifier import VerificationReport, verify_presentation
+from motorcred.formats.mdoc.verify_parse import session_transcript_parts
 from motorcred.formats.mdoc.verify_status import StatusListProvider
 from motorcred.formats.status_list import StatusList
 
@@ -74,16 +78,33 @@ def _issued() -> IssuedDocument:
 ISSUED = _issued()
 PRESENTED = present(ISSUED, device_signer=LocalSigner(DEVICE_KEY), session_transcript=SESSION[0])
 RESPONSE = DeviceResponse([PRESENTED]).encode()
+READER_KEY = ec.generate_private_key(ec.SECP256R1())
+MAC_RESPONSE = DeviceResponse(
+    [
+        present_mac(
+            ISSUED,
+            device_private_key=DEVICE_KEY,
+            reader_public_key=READER_KEY.public_key(),
+            session_transcript_bytes=SESSION[0],
+        )
+    ]
+).encode()
 
 
 def verify(data: bytes) -> VerificationReport:
     return verify_presentation(
-        data, trust=TRUST, now=NOW, session_transcript_bytes=SESSION[0], status=STATUS
+        data,
+        trust=TRUST,
+        now=NOW,
+        session_transcript_bytes=SESSION[0],
+        reader_private_key=READER_KEY,
+        status=STATUS,
     )
 
 
-def test_the_presentation_verifies() -> None:
-    report = verify(RESPONSE)
+@pytest.mark.parametrize("data", [RESPONSE, MAC_RESPONSE], ids=["signature", "mac"])
+def test_the_presentation_verifies(data: bytes) -> None:
+    report = verify(data)
     assert report.valid, report.to_json()["errors"]
     assert report.documents[0].elements == ISSUED.elements()
     assert report.documents[0].device_auth == "ok"
@@ -159,11 +180,17 @@ def test_issue_present_verify_round_trip_for_any_extra_elements(extra: dict[str,
 
 # ------------------------------------------------------------------ decoders: only project errors
 
+ANNEX_D = Path(__file__).resolve().parents[3] / "vectors" / "iso18013-5-annex-d"
 _DECODERS: dict[str, tuple[Callable[[bytes], Any], bytes]] = {
     "IssuedDocument": (IssuedDocument.decode, ISSUED.encode()),
     "Document": (Document.decode, PRESENTED.encode()),
     "DeviceResponse": (DeviceResponse.decode, RESPONSE),
     "MobileSecurityObject": (MobileSecurityObject.decode, ISSUED.issuer_auth.payload or b""),
+    "ItemsRequest": (ItemsRequest.decode, (ANNEX_D / "items_request.cbor").read_bytes()),
+    "SessionTranscript": (
+        session_transcript_parts,
+        (ANNEX_D / "session_transcript_bytes.cbor").read_bytes(),
+    ),
 }
 
 
@@ -255,7 +282,7 @@ def _mutate(valid: bytes, data: st.DataObject) -> bytes:
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_fuzz_verifier_never_raises_and_never_silently_passes(data: st.DataObject) -> None:
-    mutated = _mutate(RESPONSE, data)
+    mutated = _mutate(data.draw(st.sampled_from([RESPONSE, MAC_RESPONSE]), label="seed"), data)
     report = verify(mutated)  # must not raise, whatever the bytes
     codes = {f.code for f in report.errors}
     assert codes <= KNOWN_CODES, codes - KNOWN_CODES
