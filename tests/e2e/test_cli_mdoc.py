@@ -247,6 +247,8 @@ def test_issue_refuses_bad_input(workdir: Path) -> None:
     assert error_code(result) == "MDOC_VALIDITY_INVALID"
     ok_json(issue(workdir, "twice.cbor"))
     assert error_code(issue(workdir, "twice.cbor")) == "FILE_EXISTS"
+    assert error_code(issue(workdir, "no-such-dir/x.cbor")) == "FILE_UNWRITABLE"
+    assert not (workdir / "no-such-dir").exists()
 
 
 def test_issue_with_given_device_key_and_status(workdir: Path) -> None:

@@ -14,8 +14,12 @@ against the wall clock, so the PKI here is built around the current time.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -210,3 +214,19 @@ def test_pymdoccbor_rejects_our_mdl_when_tampered(pki: Pki) -> None:
     assert not theirs_verify(dumps(top), pki)
     other = Pki()
     assert not theirs_verify(DeviceResponse([Document(MDL, ours_issue(pki))]).encode(), other)
+
+
+def test_pymdoccbor_issued_mdl_passes_motorcred_mdoc_verify(pki: Pki, tmp_path: Path) -> None:
+    """The same through the command line a third party would use."""
+    (tmp_path / "theirs.cbor").write_bytes(theirs_issue(pki, elements()))
+    (tmp_path / "iaca.der").write_bytes(pki.iaca.public_bytes(Encoding.DER))
+    code = "from motorcred.entrypoints.cli.main import run; run()"
+    result = subprocess.run(
+        [sys.executable, "-c", code, "mdoc", "verify", "theirs.cbor", "--trust", "iaca.der",
+         "--at", (datetime.now(UTC) + VERIFY_LATER).isoformat(), "--json"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert report["valid"] is True
+    assert report["documents"][0]["elements"][NS]["birth_date"] == "1990-01-01"

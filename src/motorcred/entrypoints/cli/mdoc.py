@@ -138,7 +138,8 @@ def issue_command(
         raise UsageError(
             "MDOC_SIGNED_OUTSIDE_CERT_VALIDITY",
             f"--cert {cert} is valid {_iso(leaf.not_valid_before_utc)} .. "
-            f"{_iso(leaf.not_valid_after_utc)}; it cannot sign at {_iso(signed)}",
+            f"{_iso(leaf.not_valid_after_utc)}; it cannot sign at {_iso(signed)}"
+            + (" (a --valid-from in the past is also the signing time)" if signed < now else ""),
         )
     country = issuer_country(leaf)
     for ns_elements in namespaces.values():
@@ -159,6 +160,8 @@ def issue_command(
     for path in (output, *([key_path] if new_device_key else [])):
         if path.exists() and not force:
             raise UsageError("FILE_EXISTS", f"{path} exists; pass --force to overwrite it")
+        if not path.parent.is_dir():
+            raise UsageError("FILE_UNWRITABLE", f"cannot write {path}: no directory {path.parent}")
     try:
         issued = issue(
             doctype=doctype,
