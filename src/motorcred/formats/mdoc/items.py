@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import cbor2
@@ -64,13 +65,17 @@ _K_RANDOM = cbor2.dumps("random")
 _K_DIGEST_ID = cbor2.dumps("digestID")
 _K_VALUE = cbor2.dumps("elementValue")
 _K_IDENTIFIER = cbor2.dumps("elementIdentifier")
+_TAG_FULL_DATE = b"\xd9\x03\xec"  # tag 1004
 #: Types whose plain cbor2 encoding is already the canonical one (no maps, floats or dates).
 _SCALARS = (str, bytes, int, bool)
 
 
 def _encode_value(value: Any) -> bytes:
-    if type(value) in _SCALARS or value is None:
+    kind = type(value)
+    if kind in _SCALARS or value is None:
         return cbor2.dumps(value)
+    if kind is date:  # full-date: tag 1004 around "YYYY-MM-DD", as dumps() writes it
+        return _TAG_FULL_DATE + cbor2.dumps(value.isoformat())
     return dumps(value)
 
 
