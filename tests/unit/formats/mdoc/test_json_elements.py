@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from motorcred.errors import InvalidInput, MotorcredError
@@ -145,6 +145,7 @@ json_values = st.recursive(
 )
 
 
+@settings(deadline=None)  # timing-independent: shared CI machines are slow
 @given(
     st.dictionaries(
         st.sampled_from([NS, CN, "x.y"]),
