@@ -12,6 +12,7 @@ import binascii
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +24,12 @@ from motorcred.adapters.db.uow import UnitOfWork
 from motorcred.config import Settings
 from motorcred.errors import ConfigurationError
 from motorcred.services.device_events import DeviceReplacedHook
+
+if TYPE_CHECKING:
+    from motorcred.services.demo_seed import DemoSeedReport, DemoSeedService
+    from motorcred.services.registry import RegistryService
+    from motorcred.services.registry_events import RegistryEventService
+    from motorcred.services.registry_import import Progress, RegistryImportService
 
 Clock = Callable[[], datetime]
 
@@ -81,6 +88,31 @@ class Container:
     def close(self) -> None:
         self.engine.dispose()
 
+    # Registry services: cheap to build, so a fresh one per use (they hold no state).
+    @property
+    def registry(self) -> RegistryService:
+        from motorcred.services.registry import RegistryService
+
+        return RegistryService(self.unit_of_work, self.clock)
+
+    @property
+    def registry_events(self) -> RegistryEventService:
+        from motorcred.services.registry_events import RegistryEventService
+
+        return RegistryEventService(self.unit_of_work, self.clock)
+
+    @property
+    def registry_import(self) -> RegistryImportService:
+        from motorcred.services.registry_import import RegistryImportService
+
+        return RegistryImportService(self.unit_of_work, self.clock)
+
+    @property
+    def demo_seed(self) -> DemoSeedService:
+        from motorcred.services.demo_seed import DemoSeedService
+
+        return DemoSeedService(self.unit_of_work, self.clock)
+
 
 def build_container(settings: Settings, *, clock: Clock = utc_now) -> Container:
     """Wire the adapters for ``settings``; connects lazily (first query)."""
@@ -106,3 +138,18 @@ def upgrade_database(settings: Settings, revision: str = "head") -> None:
         migrate.upgrade(engine, revision)
     finally:
         engine.dispose()
+
+
+def seed_demo_if_empty(
+    container: Container,
+    drivers: int = 200,
+    seed: int = 2026,
+    *,
+    on_total: Callable[[int], None] | None = None,
+    progress: Progress | None = None,
+) -> DemoSeedReport | None:
+    """Fill an empty registry with the demo population; ``None`` when it holds anyone."""
+    service = container.demo_seed
+    if not service.is_empty():
+        return None
+    return service.seed(drivers, seed, on_total=on_total, progress=progress)

@@ -23,6 +23,7 @@ from typing import Final, TypeVar
 
 from motorcred.domain.citizen_id import make_citizen_id
 from motorcred.domain.classes import CLASSES, closure, parse_classes
+from motorcred.domain.dates import add_years
 from motorcred.domain.vin import with_check_character
 from motorcred.services.demo_cities import DEMO_CITIES, DemoCity
 from motorcred.services.demo_names import GIVEN_FEMALE, GIVEN_MALE, SURNAMES
@@ -90,13 +91,6 @@ def _weighted(rng: random.Random, items: tuple[T, ...], weights: list[int]) -> T
     return rng.choices(items, weights=weights, k=1)[0]
 
 
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February in a non-leap year
-        return day.replace(year=day.year + years, day=28)
-
-
 class _Generator:
     def __init__(self, seed: int, today: date) -> None:
         self.rng = random.Random(seed)
@@ -153,13 +147,13 @@ class _Generator:
     def licence(self, person: Row, city: DemoCity, classes: str, added: tuple[str, ...]) -> Row:
         rng = self.rng
         birth = date.fromisoformat(person["birth_date"])
-        earliest = _add_years(birth, 18 + rng.randint(0, 6))
+        earliest = add_years(birth, 18 + rng.randint(0, 6))
         span = max((self.today - earliest).days - 60, 1)
         first_issue = earliest + timedelta(days=rng.randint(0, span))
         class_dates = []
         for code in added:
             min_age = CLASSES[code].min_age
-            start = max(_add_years(birth, min_age), first_issue + timedelta(days=400))
+            start = max(add_years(birth, min_age), first_issue + timedelta(days=400))
             room = (self.today - start).days
             if room <= 30:
                 start, room = first_issue, 1  # too young for an added class: granted at once
@@ -184,15 +178,15 @@ class _Generator:
     def _validity(self, row: Row, first_issue: date) -> None:
         """6 years, then 10, then long-term; about one licence in thirty left expired."""
         valid_from: date = first_issue
-        valid_until: date | None = _add_years(first_issue, 6)
+        valid_until: date | None = add_years(first_issue, 6)
         step: int | None = 10
         while valid_until is not None and valid_until < self.today:
             valid_from = valid_until
-            valid_until = _add_years(valid_until, step) if step else None
+            valid_until = add_years(valid_until, step) if step else None
             step = None
         if self.rng.random() < 0.05:
             lapsed = self.today - timedelta(days=self.rng.randint(10, 600))
-            start = _add_years(lapsed, -6 if valid_from == first_issue else -10)
+            start = add_years(lapsed, -6 if valid_from == first_issue else -10)
             if start >= first_issue:
                 valid_from, valid_until = start, lapsed
                 row["status"] = "M"  # renewal overdue
@@ -284,7 +278,9 @@ class _Generator:
             "inspection_valid_until": inspection.isoformat(),
             "status": status,
             "seats": str(seats),
-            "mass_kg": str(mass),
+            "gross_mass_kg": str(mass),
+            "kerb_mass_kg": "",
+            "rated_load_kg": "",
             "mortgaged": "yes" if rng.random() < 0.12 else "no",
             "city_code": city.code,
         }
