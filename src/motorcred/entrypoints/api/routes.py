@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from motorcred.entrypoints.api import accounts, health, photos
+    from motorcred.entrypoints.api import accounts, health, photos, registry
 
-    return [health.router, accounts.router, photos.router]
+    return [health.router, accounts.router, photos.router, registry.router]
