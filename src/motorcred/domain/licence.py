@@ -193,8 +193,17 @@ class DrivingLicence:
     def birth_date(self) -> date:
         return parse_citizen_id(self.number).birth_date
 
-    def may_drive(self, wanted: str) -> bool:
-        return cls.may_drive(self.classes, wanted)
+    def may_drive(self, wanted: str, *, on: date | None = None) -> bool:
+        """Whether the classes allow ``wanted``; with ``on``, also the large-vehicle age limit."""
+        if not cls.may_drive(self.classes, wanted):
+            return False
+        if on is not None and cls.CLASSES[cls.driving_class(wanted).code].large_vehicle:
+            return on < self.large_classes_end()
+        return True
+
+    def large_classes_end(self) -> date:
+        """First day on which large-vehicle classes (A1 A2 A3 B1 B2 N P) may not be driven."""
+        return add_years(self.birth_date, self.rules.large_vehicle_max_age)
 
     def is_within_validity(self, on: date) -> bool:
         return self.valid_from <= on and (self.valid_until is None or on <= self.valid_until)

@@ -29,6 +29,8 @@ class LicenceRules:
     exam_every_three_cycles_classes: frozenset[str]
     exam_submit_within_days: int
     """The medical certificate is due this many days after the cycle it covers ends."""
+    large_vehicle_max_age: int
+    """Age from which large-vehicle classes may no longer be driven (then downgraded)."""
 
 
 ORDER_162: Final = LicenceRules(
@@ -45,6 +47,9 @@ ORDER_162: Final = LicenceRules(
     exam_every_year_from_age=70,
     exam_every_three_cycles_classes=frozenset({"C5"}),
     exam_submit_within_days=30,
+    # Order 162 art. 76 as amended: large-vehicle classes end at 63 (previously 60). The
+    # extension to 66 mentioned in public reporting is not modelled.
+    large_vehicle_max_age=63,
 )
 
 RULES: Final = ORDER_162

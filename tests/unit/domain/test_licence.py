@@ -221,3 +221,12 @@ def test_create_derives_the_cycle_start() -> None:
     assert lic.cycle_start == date(2016, 5, 1)
     assert lic.classes == ("C1", "D")
     assert lic.status == {"D", "H"}
+
+
+def test_large_vehicle_classes_end_at_63() -> None:
+    lic = replace(issue(), class_grants={"C1": date(2010, 5, 1), "B2": date(2012, 5, 1)})
+    assert lic.large_classes_end() == date(2043, 1, 2)
+    assert lic.may_drive("B2", on=date(2043, 1, 1))
+    assert not lic.may_drive("B2", on=date(2043, 1, 2))
+    assert lic.may_drive("C1", on=date(2050, 1, 1))
+    assert not issue().may_drive("B2", on=date(2020, 1, 1))
