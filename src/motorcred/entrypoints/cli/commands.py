@@ -27,6 +27,9 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import working_days
 
     working_days.register(app)
-    from motorcred.entrypoints.cli import offline_code
+    from motorcred.entrypoints.cli import registry
 
-    offline_code.register(app)
+    registry.register(app)
+    from motorcred.entrypoints.cli import demo
+
+    demo.register(app)

@@ -13,6 +13,10 @@ def serve(
         None, "--host", help="Interface to bind (default from settings: 127.0.0.1)."
     ),
     port: int = typer.Option(None, "--port", help="TCP port (default from settings: 8000)."),
+    seed_drivers: int = typer.Option(
+        200, "--seed-drivers", min=1, help="Demo profile: drivers to create in an empty registry."
+    ),
+    seed: int = typer.Option(2026, "--seed", help="Demo profile: seed of the demo data."),
 ) -> None:
     """Start the API and web pages on the configured database, migrating it first.
 
@@ -21,7 +25,7 @@ def serve(
     """
     import uvicorn
 
-    from motorcred.bootstrap import build_container, upgrade_database
+    from motorcred.bootstrap import build_container, seed_demo_if_empty, upgrade_database
     from motorcred.config import Settings
     from motorcred.entrypoints.api.app import create_app
 
@@ -30,6 +34,19 @@ def serve(
     with console.status("Migrating the database…"):
         upgrade_database(settings)
     container = build_container(settings)
+    if settings.profile == "demo":
+        with console.status("Checking for demo data…") as status:
+            report = seed_demo_if_empty(
+                container,
+                drivers=seed_drivers,
+                seed=seed,
+                on_total=lambda total: status.update(f"Seeding {total} demo registry records…"),
+            )
+        if report is not None:
+            console.print(
+                f"Seeded demo registry (seed {seed}): {report.drivers.created} drivers, "
+                f"{report.vehicles.created} vehicles"
+            )
     app = create_app(settings, container=container)
     bind_host = host or settings.host
     bind_port = port or settings.port
