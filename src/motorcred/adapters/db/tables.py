@@ -263,6 +263,8 @@ notification_outbox = Table(
     CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
 )
 
-# The signing service's tables live in their own module; importing it here puts them
-# in ``metadata`` (it imports ``metadata``, ``Id`` and ``TS`` from this module).
+# The signing service's tables and the e-DL application tables live in their own
+# modules; importing them here puts them in ``metadata`` (they import ``metadata``,
+# ``Id`` and ``TS`` from this module).
+import motorcred.adapters.db.application_tables  # noqa: E402
 import motorcred.adapters.db.credential_tables  # noqa: E402, F401
