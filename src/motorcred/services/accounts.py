@@ -102,18 +102,20 @@ def sign_up(container: Container, login: str, password: str) -> AccountView:
     check_password(password, name)
     hashed = password_hasher(container.settings).hash(password)
     now = container.clock()
-    with container.unit_of_work() as uow:
-        if uow.accounts.exists_login(name.value):
-            raise Conflict("ACCOUNT_EXISTS", "an account with this login name already exists")
-        account_id = uow.accounts.add(name.kind.value, name.value, hashed, now=now)
-        account = uow.accounts.get(account_id)
-        assert account is not None
-        try:
+    exists = Conflict("ACCOUNT_EXISTS", "an account with this login name already exists")
+    try:
+        with container.unit_of_work() as uow:
+            if uow.accounts.exists_login(name.value):
+                raise exists
+            account_id = uow.accounts.add(name.kind.value, name.value, hashed, now=now)
+            account = uow.accounts.get(account_id)
+            assert account is not None
             uow.commit()
-        except Conflict as exc:  # a concurrent sign-up with the same login won the race
-            raise Conflict(
-                "ACCOUNT_EXISTS", "an account with this login name already exists"
-            ) from exc
+    except Conflict as exc:
+        if exc.code != "RECORD_CONFLICT":
+            raise
+        # A concurrent sign-up with the same login won the race (unique login index).
+        raise exists from exc
     return view_of(account)
 
 
