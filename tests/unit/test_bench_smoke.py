@@ -56,3 +56,19 @@ def test_mdoc_bench_runs(
     assert set(result["targets_met"]) >= {"verify_le_2x_floor", "issue_le_3x_raw_sign"}
     assert bench.main(args) == 0
     assert "mDL issue and verify" in capsys.readouterr().out
+
+
+def test_offline_code_bench_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    bench = _load("offline_code")
+    assert bench.main(["--json", "--rounds", "3"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["elements"] == 13
+    assert result["mc1_qr_version"] <= 25 and result["targets_met"]["qr_version_le_25"]
+    assert result["hc1_text_bytes"] < result["mc1_text_bytes"]
+    for key in ("verify_us", "raw_floor_us", "verify_per_s"):
+        assert result[key] > 0, key
+    assert bench.main(["--rounds", "2"]) == 0
+    assert "MC1 offline code" in capsys.readouterr().out

@@ -11,10 +11,15 @@ can hold.
 
 from __future__ import annotations
 
+import struct
+
 from motorcred.errors import MalformedData
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _INDEX = {c: i for i, c in enumerate(ALPHABET)}
+# bytes.translate table: an alphabet byte maps to its value (0..44), any other byte to
+# 0xff, which no value can be, so one membership test finds every bad character.
+_VALUES = bytes(_INDEX.get(chr(b), 0xFF) for b in range(256))
 
 
 def b45encode(data: bytes) -> str:
@@ -47,24 +52,33 @@ def b45decode(text: str) -> bytes:
     alphabet (lower case included: the RFC alphabet is upper case only), a
     length of the form 3k+1, or a group whose value exceeds what its bytes can
     hold (so every text has exactly one decoding and vice versa).
+
+    The characters are mapped to their values with ``bytes.translate`` and the
+    groups combined over strided slices, so the Python-level work is one
+    arithmetic expression per group (a QR-sized code decodes in tens of µs).
     """
     try:
-        values = [_INDEX[c] for c in text]
-    except KeyError as exc:
-        raise _bad(f"character {exc.args[0]!r} is not in the base45 alphabet") from None
-    n = len(values)
+        raw = text.encode("ascii").translate(_VALUES)
+    except UnicodeEncodeError:
+        raw = b"\xff"
+    if b"\xff" in raw:
+        bad = next(c for c in text if c not in _INDEX)
+        raise _bad(f"character {bad!r} is not in the base45 alphabet")
+    n = len(raw)
     if n % 3 == 1:
         raise _bad(f"length {n} is not valid for base45 (3k or 3k+2 characters)")
-    out = bytearray()
-    for i in range(0, n - 2, 3):
-        v = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
-        if v > 0xFFFF:
-            raise _bad(f"group at offset {i} encodes {v}, more than two bytes")
-        out.append(v >> 8)
-        out.append(v & 0xFF)
+    full = n - n % 3
+    groups = [
+        c + d * 45 + e * 2025
+        for c, d, e in zip(raw[0:full:3], raw[1:full:3], raw[2:full:3], strict=True)
+    ]
+    if groups and max(groups) > 0xFFFF:
+        offset = 3 * next(i for i, v in enumerate(groups) if v > 0xFFFF)
+        raise _bad(f"group at offset {offset} encodes {groups[offset // 3]}, more than two bytes")
+    out = struct.pack(f">{len(groups)}H", *groups)
     if n % 3 == 2:
-        v = values[-2] + values[-1] * 45
+        v = raw[-2] + raw[-1] * 45
         if v > 0xFF:
             raise _bad(f"final group encodes {v}, more than one byte")
-        out.append(v)
-    return bytes(out)
+        out += bytes((v,))
+    return out

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
@@ -83,12 +83,33 @@ class TrustList:
     signer: x509.Certificate
     pinned: bool
     store: TrustStore
+    #: kid → (certificate, DER, subject, serial in hex), built once: verifiers look up per code.
+    _by_kid: dict[bytes, tuple[x509.Certificate, bytes, str, str]] = field(
+        init=False, repr=False, compare=False, default_factory=dict
+    )
+
+    def __post_init__(self) -> None:
+        for cert in self.ds:
+            der = _der(cert)
+            self._by_kid[certificate_kid(der)] = (
+                cert,
+                der,
+                cert.subject.rfc4514_string(),
+                format(cert.serial_number, "x"),
+            )
 
     def ds_for_kid(self, kid: bytes) -> x509.Certificate | None:
-        for cert in self.ds:
-            if certificate_kid(cert) == kid:
-                return cert
-        return None
+        entry = self._by_kid.get(kid)
+        return entry[0] if entry else None
+
+    def ds_der(self, kid: bytes) -> bytes:
+        """DER of the DS certificate named by ``kid`` (KeyError when not listed)."""
+        return self._by_kid[kid][1]
+
+    def ds_names(self, kid: bytes) -> tuple[str, str]:
+        """(subject in RFC 4514 form, serial in hex) of the DS certificate named by ``kid``."""
+        _, _, subject, serial = self._by_kid[kid]
+        return subject, serial
 
     def time_problem(self, now: datetime) -> VerificationFailed | None:
         """``TRUST_LIST_EXPIRED`` after nextUpdate, ``TRUST_LIST_NOT_YET_VALID`` before issue,

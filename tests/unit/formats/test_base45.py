@@ -36,6 +36,8 @@ def test_rfc9285_vectors(raw: bytes, text: str) -> None:
         "BB8\n",
         ":;",
         "Z:",  # final pair > 255
+        "Ä00",  # outside ASCII
+        "00\u00ff",
     ],
 )
 def test_invalid_inputs(bad: str) -> None:

@@ -37,7 +37,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final, Literal, Protocol
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import NameOID
 
 from motorcred.errors import MotorcredError, VerificationFailed
@@ -52,7 +51,9 @@ from motorcred.formats.offline_presentation.wire import (
     OfflinePresentation,
     device_authentication_bytes,
     disclosed_digest,
-    rebuild_mso,
+    element_digests,
+    encode_mso,
+    rebuild_mso_map,
 )
 from motorcred.formats.status_list import parse_status_claim
 from motorcred.formats.trust import validity_failures
@@ -62,7 +63,6 @@ from motorcred.formats.x509 import name_attribute
 DEFAULT_MAX_AGE: Final = timedelta(minutes=5)
 DEFAULT_CLOCK_SKEW: Final = timedelta(minutes=2)
 DeviceAuth = Literal["ok", "failed", "not_checked"]
-_DER: Final = Encoding.DER
 
 
 class ReplayLog(Protocol):
@@ -194,9 +194,9 @@ def verify_offline_code(
         return result
     if signed is None:
         return result
-    mso, mso_bytes, ds = signed
+    mso, mso_bytes, ds, digests = signed
     _elements(presentation, ds, result)
-    _device(presentation, mso, mso_bytes, result)
+    _device(presentation, mso, mso_bytes, digests, result)
     _freshness(presentation, result, now, max_age, clock_skew, replay_log)
     _status(mso, result, status_cache, now, require_fresh_status)
     return result
@@ -204,26 +204,27 @@ def verify_offline_code(
 
 def _issuer_checks(
     p: OfflinePresentation, result: OfflineResult, trust_list: TrustList, now: datetime
-) -> tuple[MobileSecurityObject, bytes, x509.Certificate] | None:
+) -> tuple[MobileSecurityObject, bytes, x509.Certificate, list[bytes]] | None:
     """Steps 3–5: the MSO, its bytes and the DS certificate, or None when nothing holds."""
     auth = p.issuer_auth
     auth.algorithm  # noqa: B018 - allow-list: raises COSE_ALG_NOT_ALLOWED
     kid = auth.kid
     result.kid = kid
     ds = trust_list.ds_for_kid(kid) if kid is not None else None
-    if ds is None:
+    if ds is None or kid is None:
         result.fail(
             "OFFLINE_UNKNOWN_KID",
             f"no document-signer certificate with kid {kid.hex() if kid else None} "
             "in the trust list (sync a newer one?)",
         )
         return None
-    path = trust_list.store.trusted_path([ds.public_bytes(_DER)])
-    result.issuer_subject = ds.subject.rfc4514_string()
-    result.issuer_serial = format(ds.serial_number, "x")
+    path = trust_list.store.trusted_path([trust_list.ds_der(kid)])
+    result.issuer_subject, result.issuer_serial = trust_list.ds_names(kid)
     for failure in validity_failures(path, now):
         result.fail_with(failure)
-    mso_bytes = rebuild_mso(p.mso_rest, p.elements)
+    digests = element_digests(p.elements)
+    mso_map = rebuild_mso_map(p.mso_rest, p.elements, digests)
+    mso_bytes = encode_mso(mso_map)
     try:
         auth.verify(ds.public_key(), detached_payload=mso_bytes)
     except (VerificationFailed, MotorcredError) as exc:
@@ -233,7 +234,9 @@ def _issuer_checks(
             f"elements: an element or the MSO was altered ({exc.message})",
         )
         return None
-    mso = MobileSecurityObject.decode(mso_bytes)
+    # The signed bytes are the canonical encoding of mso_map, so parsing the map is
+    # parsing what was signed (without decoding those bytes a second time).
+    mso = MobileSecurityObject.from_cbor(mso_map)
     v = mso.validity
     result.doctype = mso.doctype
     result.signed, result.valid_from, result.valid_until = v.signed, v.valid_from, v.valid_until
@@ -248,7 +251,7 @@ def _issuer_checks(
         result.fail("MDOC_NOT_YET_VALID", f"the credential is valid only from {v.valid_from}")
     if now > v.valid_until:
         result.fail("MDOC_EXPIRED", f"the credential expired on {v.valid_until}")
-    return mso, mso_bytes, ds
+    return mso, mso_bytes, ds, digests
 
 
 def _elements(p: OfflinePresentation, ds: x509.Certificate, result: OfflineResult) -> None:
@@ -283,10 +286,14 @@ def _check_country(country: Any, ds: x509.Certificate, result: OfflineResult) ->
 
 
 def _device(
-    p: OfflinePresentation, mso: MobileSecurityObject, mso_bytes: bytes, result: OfflineResult
+    p: OfflinePresentation,
+    mso: MobileSecurityObject,
+    mso_bytes: bytes,
+    digests: list[bytes],
+    result: OfflineResult,
 ) -> None:
     payload = device_authentication_bytes(
-        mso.doctype, p.presented_at, p.nonce, mso_bytes, disclosed_digest(p.elements)
+        mso.doctype, p.presented_at, p.nonce, mso_bytes, disclosed_digest(p.elements, digests)
     )
     try:
         p.device_signature.verify(mso.device_key, detached_payload=payload)

@@ -39,7 +39,7 @@ moved to another MSO or stripped of elements.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -241,28 +241,57 @@ def elide_digests(mso: Mapping[str, Any], disclosed: Iterable[tuple[str, int]]) 
     return {**mso, "valueDigests": digests}
 
 
-def rebuild_mso(mso_rest: Mapping[str, Any], elements: Iterable[DisclosedElement]) -> bytes:
-    """MobileSecurityObjectBytes with the disclosed digests put back (the IssuerAuth payload)."""
-    digests = {ns: dict(by_id) for ns, by_id in mso_rest["valueDigests"].items()}
-    for element in elements:
-        table = digests.setdefault(element.namespace, {})
-        if element.digest_id in table:
+def element_digests(elements: Iterable[DisclosedElement]) -> list[bytes]:
+    """SHA-256 over each rebuilt IssuerSignedItemBytes, in order (computed once per check)."""
+    return [element.item().digest() for element in elements]
+
+
+def rebuild_mso_map(
+    mso_rest: Mapping[str, Any],
+    elements: Sequence[DisclosedElement],
+    digests: Sequence[bytes] | None = None,
+) -> dict[str, Any]:
+    """The MSO map with the disclosed digests put back into ``valueDigests``."""
+    if digests is None:
+        digests = element_digests(elements)
+    table = {ns: dict(by_id) for ns, by_id in mso_rest["valueDigests"].items()}
+    for element, digest in zip(elements, digests, strict=True):
+        by_id = table.setdefault(element.namespace, {})
+        if element.digest_id in by_id:
             raise malformed(
                 f"{element.namespace}/{element.identifier} is disclosed and its digest "
                 "is carried as well"
             )
-        table[element.digest_id] = element.item().digest()
+        by_id[element.digest_id] = digest
+    return {**mso_rest, "valueDigests": table}
+
+
+def encode_mso(mso: Mapping[str, Any]) -> bytes:
+    """MobileSecurityObjectBytes (``#6.24(bstr .cbor MSO)``): the IssuerAuth payload."""
     try:
-        return dumps(CBORTag(TAG_ENCODED_CBOR, dumps({**mso_rest, "valueDigests": digests})))
+        return dumps(CBORTag(TAG_ENCODED_CBOR, dumps(mso)))
     except MotorcredError as exc:
         raise malformed(f"the MSO cannot be rebuilt: {exc.message}") from None
 
 
-def disclosed_digest(elements: Iterable[DisclosedElement]) -> bytes:
+def rebuild_mso(
+    mso_rest: Mapping[str, Any],
+    elements: Sequence[DisclosedElement],
+    digests: Sequence[bytes] | None = None,
+) -> bytes:
+    """MobileSecurityObjectBytes with the disclosed digests put back (the IssuerAuth payload)."""
+    return encode_mso(rebuild_mso_map(mso_rest, elements, digests))
+
+
+def disclosed_digest(
+    elements: Sequence[DisclosedElement], digests: Sequence[bytes] | None = None
+) -> bytes:
     """SHA-256 over the canonical ``{ns: {digestID: item digest}}`` of the disclosed items."""
+    if digests is None:
+        digests = element_digests(elements)
     table: dict[str, dict[int, bytes]] = {}
-    for element in elements:
-        table.setdefault(element.namespace, {})[element.digest_id] = element.item().digest()
+    for element, digest in zip(elements, digests, strict=True):
+        table.setdefault(element.namespace, {})[element.digest_id] = digest
     return hashlib.sha256(dumps(table)).digest()
 
 
