@@ -21,9 +21,12 @@ from motorcred.adapters.db import migrate
 from motorcred.adapters.db.engine import make_engine
 from motorcred.adapters.db.pii import BlindIndex, FieldCipher
 from motorcred.adapters.db.uow import UnitOfWork
+from motorcred.adapters.keystore import FileKeystore
 from motorcred.config import Settings
 from motorcred.errors import ConfigurationError
-from motorcred.services.device_events import DeviceReplacedHook
+from motorcred.services.device_events import DeviceReplaced, DeviceReplacedHook
+from motorcred.services.issuance import IssuanceService
+from motorcred.services.status_lists import StatusListService
 
 if TYPE_CHECKING:
     from motorcred.services.demo_seed import DemoSeedReport, DemoSeedService
@@ -75,6 +78,34 @@ class Container:
     def unit_of_work(self) -> UnitOfWork:
         """A fresh unit of work (one per command): ``with container.unit_of_work() as uow``."""
         return UnitOfWork(self.engine, self.cipher, self.blind_index)
+
+    def __post_init__(self) -> None:
+        # A credential is bound to the device key in its MSO: a new device invalidates it.
+        self.device_replaced_hooks.append(self._revoke_credentials_of_replaced_device)
+
+    def _revoke_credentials_of_replaced_device(
+        self, uow: UnitOfWork, event: DeviceReplaced
+    ) -> None:
+        self.issuance.revoke_for_account(uow, event.account_id)
+
+    # Signing service: the keystore is built once (it caches parsed keys and
+    # certificates); the services on top of it hold no state.
+    @property
+    def keystore(self) -> FileKeystore:
+        keystore = self._services.get("keystore")
+        if not isinstance(keystore, FileKeystore):
+            keystore = self._services["keystore"] = FileKeystore.in_data_dir(self.settings.data_dir)
+        return keystore
+
+    @property
+    def status_lists(self) -> StatusListService:
+        return StatusListService(self.unit_of_work, self.clock, self.settings, self.keystore)
+
+    @property
+    def issuance(self) -> IssuanceService:
+        return IssuanceService(
+            self.unit_of_work, self.clock, self.settings, self.status_lists, self.keystore
+        )
 
     def check_database(self) -> bool:
         """Readiness: can we reach the database and is it migrated?"""

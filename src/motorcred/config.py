@@ -88,6 +88,20 @@ class Settings(BaseSettings):
     smtp_sms_address: str = "{phone}@sms.motorcred.invalid"
     smtp_timeout_seconds: float = 10.0
 
+    # Signing service: the keystore issuer that signs, status lists, credential validity.
+    public_base_url: str = "http://127.0.0.1:8000"
+    """Where verifiers reach this service; status list URIs in credentials start with it."""
+    keystore_issuer: str = "cn"
+    """Keystore issuer (``<data_dir>/keystore/<issuer>``) whose current DS key signs."""
+    status_list_size: int = Field(default=1_048_576, ge=16, le=100_000_000)
+    """Entries per status list; a new list is opened when one is full."""
+    status_list_ttl_seconds: int = Field(default=3600, ge=60)
+    """How long verifiers may cache a status list (token ``ttl`` and HTTP max-age)."""
+    status_list_validity_hours: int = Field(default=48, ge=1)
+    """Lifetime of a signed status list token (``exp``); re-signed before it runs out."""
+    credential_validity_days: int = Field(default=365, ge=1)
+    """MSO validity of an issued credential (capped by the document's own expiry)."""
+
     @field_validator("pii_key", "blind_index_key", "session_secret")
     @classmethod
     def _is_32_byte_base64(cls, value: str) -> str:

@@ -29,12 +29,14 @@ from motorcred.adapters.db.repositories import (
     VehicleRepository,
 )
 from motorcred.adapters.db.repositories.accounts import AccountRepository, SessionRepository
+from motorcred.adapters.db.repositories.credentials import CredentialRepository
 from motorcred.adapters.db.repositories.holder_binding import (
     BindingChallengeRepository,
     DeviceNonceRepository,
     DeviceRepository,
 )
 from motorcred.adapters.db.repositories.outbox import OutboxRepository
+from motorcred.adapters.db.repositories.status_lists import StatusListRepository
 from motorcred.errors import Conflict, UsageError
 
 
@@ -51,6 +53,8 @@ class UnitOfWork:
     devices: DeviceRepository
     device_nonces: DeviceNonceRepository
     outbox: OutboxRepository
+    status_lists: StatusListRepository
+    credentials: CredentialRepository
 
     def __init__(self, engine: Engine, cipher: FieldCipher, index: BlindIndex) -> None:
         self._engine = engine
@@ -83,6 +87,8 @@ class UnitOfWork:
         self.devices = DeviceRepository(conn, cipher, index)
         self.device_nonces = DeviceNonceRepository(conn, cipher, index)
         self.outbox = OutboxRepository(conn, cipher, index)
+        self.status_lists = StatusListRepository(conn, cipher, index)
+        self.credentials = CredentialRepository(conn, cipher, index)
         return self
 
     def commit(self) -> None:

@@ -6,6 +6,12 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from motorcred.entrypoints.api import accounts, health, photos, registry
+    from motorcred.entrypoints.api import accounts, health, photos, registry, status_lists
 
-    return [health.router, accounts.router, photos.router, registry.router]
+    return [
+        health.router,
+        accounts.router,
+        photos.router,
+        registry.router,
+        status_lists.router,
+    ]

@@ -1,0 +1,249 @@
+"""What an e-DL and an e-VRC say: registry entities → mdoc data elements.
+
+Pure functions (dates and the generation time are parameters). The output
+passes :func:`motorcred.formats.mdoc.doctypes.check_elements` with
+``mandatory=True`` for its doctype.
+
+Representation choices, made once here:
+
+* **Names.** Chinese names are written family name first with no separator;
+  the family name is the first character, or the first two for the compound
+  surnames of :data:`COMPOUND_SURNAMES` (欧阳, 司马, …). Names of the form
+  ``given·family`` (transliterated minority and foreign names, joined by a middle
+  dot) split at the first dot. The same text goes into ``*_national_character``.
+  ISO 18013-5 asks for a Latin-1 ``family_name``/``given_name``; a romanisation
+  (pinyin) is not produced yet, so readers get the national characters there too.
+* **Long-term validity (长期).** ``expiry_date`` is mandatory in ISO 18013-5, so a
+  long-term licence carries the full-date ``9999-12-31`` (:data:`LONG_TERM_EXPIRY`),
+  the usual "no end" sentinel of registries; ``driving_privileges`` entries then
+  carry no ``expiry_date``. The MSO's ``validUntil`` still bounds the credential.
+* **Nationality.** Registry records hold ISO 3166 alpha-3 (``CHN``); the mDL
+  element is alpha-2, so it is written for the codes in :data:`_ALPHA3_TO_ALPHA2`
+  and left out otherwise rather than guessed.
+* **Sex.** ISO/IEC 5218: 1 male, 2 female.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
+
+from motorcred.domain.classes import canonical_order
+from motorcred.domain.dates import whole_years_between
+from motorcred.domain.licence import DrivingLicence
+from motorcred.domain.person import Person
+from motorcred.domain.vehicle import Vehicle
+from motorcred.formats.mdoc.doctypes import (
+    CN_DL_NS,
+    CN_VRC_NS,
+    MDL_DOCTYPE,
+    MDL_NS,
+    MVRC_DOCTYPE,
+    MVRC_NS,
+    check_elements,
+)
+
+ISSUING_COUNTRY: Final = "CN"
+UN_DISTINGUISHING_SIGN: Final = "CHN"
+LONG_TERM_EXPIRY: Final = date(9999, 12, 31)
+COMPOUND_SURNAMES: Final = frozenset(
+    {
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "令狐",
+        "端木",
+        "呼延",
+        "澹台",
+        "轩辕",
+        "独孤",
+        "南宫",
+        "西门",
+        "公羊",
+        "闻人",
+        "万俟",
+        "申屠",
+        "太史",
+        "钟离",
+        "赫连",
+        "拓跋",
+        "百里",
+        "东郭",
+    }
+)
+_ALPHA3_TO_ALPHA2: Final = {"CHN": "CN", "HKG": "HK", "MAC": "MO", "TWN": "TW"}
+_SEX_5218: Final = {"M": 1, "F": 2}
+NAME_DOTS: Final = ("·", "•", "・")
+
+Namespaces = dict[str, dict[str, Any]]
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """``(family_name, given_name)`` of a registry name (see the module notes)."""
+    name = name.strip()
+    for dot in NAME_DOTS:
+        if dot in name:
+            given, _, family = name.partition(dot)
+            if given and family:
+                return family, given
+    if len(name) >= 3 and name[:2] in COMPOUND_SURNAMES:
+        return name[:2], name[2:]
+    if len(name) >= 2:
+        return name[:1], name[1:]
+    return name, name
+
+
+def _tdate(value: datetime) -> datetime:
+    """A tdate carries whole seconds in UTC (what other mdoc readers expect)."""
+    return value.astimezone(UTC).replace(microsecond=0)
+
+
+def _name_elements(name: str) -> dict[str, Any]:
+    family, given = split_name(name)
+    return {
+        "family_name": family,
+        "given_name": given,
+        "family_name_national_character": family,
+        "given_name_national_character": given,
+    }
+
+
+def edl_elements(
+    licence: DrivingLicence,
+    person: Person,
+    *,
+    portrait: bytes,
+    generated_at: datetime,
+    records: Sequence[Mapping[str, Any]] = (),
+    portrait_captured_at: datetime | None = None,
+) -> Namespaces:
+    """The ``org.iso.18013.5.1`` and ``cn.gov.mps.dl.1`` elements of an e-DL."""
+    generated_at = _tdate(generated_at)
+    today = generated_at.date()
+    expiry = licence.valid_until or LONG_TERM_EXPIRY
+    privileges = []
+    for code in canonical_order(licence.classes):
+        privilege: dict[str, Any] = {
+            "vehicle_category_code": code,
+            "issue_date": licence.class_grants[code],
+        }
+        if licence.valid_until is not None:
+            privilege["expiry_date"] = licence.valid_until
+        privileges.append(privilege)
+    age = whole_years_between(person.birth_date, today)
+    mdl: dict[str, Any] = {
+        **_name_elements(person.name),
+        "birth_date": person.birth_date,
+        "issue_date": licence.valid_from,
+        "expiry_date": expiry,
+        "issuing_country": ISSUING_COUNTRY,
+        "issuing_authority": licence.issuing_authority_name,
+        "document_number": licence.number,
+        "administrative_number": licence.file_number,
+        "portrait": portrait,
+        "driving_privileges": privileges,
+        "un_distinguishing_sign": UN_DISTINGUISHING_SIGN,
+        "sex": _SEX_5218[person.sex],
+        "age_over_18": age >= 18,
+        "age_over_60": age >= 60,
+        "age_birth_year": person.birth_date.year,
+    }
+    nationality = _ALPHA3_TO_ALPHA2.get(person.nationality)
+    if nationality is not None:
+        mdl["nationality"] = nationality
+    if person.address:
+        mdl["resident_address"] = person.address
+    if portrait_captured_at is not None:
+        mdl["portrait_capture_date"] = portrait_captured_at
+    cn: dict[str, Any] = {
+        "licence_status": "".join(sorted(licence.status)),
+        "cumulative_points": licence.points,
+        "file_number": licence.file_number,
+        "first_issue_date": licence.first_issue_date,
+        "issuing_authority_code": licence.issuing_authority_code,
+        "permitted_classes": licence.classes_text,
+        "generated_at": generated_at,
+    }
+    if licence.in_probation(today):
+        cn["probation_until"] = licence.probation_end() - timedelta(days=1)
+    if records:
+        cn["records"] = [dict(record) for record in records]
+    namespaces = {MDL_NS: mdl, CN_DL_NS: cn}
+    check_elements(MDL_DOCTYPE, namespaces, mandatory=True)
+    return namespaces
+
+
+def evrc_elements(
+    vehicle: Vehicle,
+    owner: Person,
+    *,
+    issuing_authority: str,
+    generated_at: datetime,
+) -> Namespaces:
+    """The ``org.iso.7367.1`` and ``cn.gov.mps.vrc.1`` elements of an e-VRC."""
+    generated_at = _tdate(generated_at)
+    brand_model = f"{vehicle.brand} {vehicle.model}".strip()
+    mass: dict[str, Any] = {
+        key: value
+        for key, value in (
+            ("gross_mass_kg", vehicle.gross_mass_kg),
+            ("kerb_mass_kg", vehicle.kerb_mass_kg),
+            ("rated_load_kg", vehicle.rated_load_kg),
+        )
+        if value is not None
+    }
+    mvrc: dict[str, Any] = {
+        "issue_date": vehicle.certificate_issue_date,
+        "issuing_country": ISSUING_COUNTRY,
+        "issuing_authority_unicode": issuing_authority,
+        "document_number": vehicle.vin,
+        "un_distinguishing_sign": UN_DISTINGUISHING_SIGN,
+        "registration_number": vehicle.plate,
+        "date_of_registration": vehicle.registration_date,
+        "vehicle_identification_number": vehicle.vin,
+        "registered_owner": {"name_unicode": owner.name},
+        "basic_vehicle_info": {
+            "vehicle_type": vehicle.vehicle_type,
+            "make": vehicle.brand,
+            "model": vehicle.model,
+        },
+    }
+    if mass:
+        mvrc["mass_info"] = mass
+    if vehicle.seats is not None:
+        mvrc["seating_info"] = {"number_of_seats": vehicle.seats}
+    if vehicle.inspection_valid_until is not None:
+        mvrc["expiry_date_technical_inspection"] = vehicle.inspection_valid_until
+    cn: dict[str, Any] = {
+        "plate_number": vehicle.plate,
+        "plate_type": vehicle.plate_type,
+        "vin": vehicle.vin,
+        "owner": owner.name,
+        "use_character": vehicle.use_character,
+        "vehicle_type": vehicle.vehicle_type,
+        "brand_model": brand_model,
+        "engine_number": vehicle.engine_number,
+        "registration_date": vehicle.registration_date,
+        "mortgaged": vehicle.mortgaged,
+        "vehicle_status": "".join(sorted(vehicle.status)),
+        "generated_at": generated_at,
+        **mass,
+    }
+    if vehicle.inspection_valid_until is not None:
+        cn["inspection_valid_until"] = vehicle.inspection_valid_until
+    if vehicle.seats is not None:
+        cn["approved_passengers"] = vehicle.seats
+    namespaces = {MVRC_NS: mvrc, CN_VRC_NS: cn}
+    check_elements(MVRC_DOCTYPE, namespaces, mandatory=True)
+    return namespaces
