@@ -36,6 +36,3 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import offline_code
 
     offline_code.register(app)
-    from motorcred.entrypoints.cli import keys
-
-    keys.register(app)
