@@ -2,7 +2,8 @@
 
 The generated rows go through the CSV import path, so demo records are
 validated and stored exactly like imported ones, and seeding twice with the
-same seed changes nothing.
+same seed changes nothing. The city rollout calendar shipped with the package
+(``data/cities.json``) is loaded into the cities table alongside.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from motorcred.adapters.db import records
 from motorcred.adapters.db.uow import UnitOfWork
+from motorcred.adapters.rollout_data import load_bundled_calendar
 from motorcred.errors import UsageError
 from motorcred.services.demo_data import generate
 from motorcred.services.registry_import import ImportReport, Progress, RegistryImportService
@@ -25,10 +28,12 @@ class DemoSeedReport:
     seed: int
     drivers: ImportReport
     vehicles: ImportReport
+    cities_changed: int
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "seed": self.seed,
+            "cities_changed": self.cities_changed,
             "drivers": self.drivers.to_dict(),
             "vehicles": self.vehicles.to_dict(),
         }
@@ -37,6 +42,7 @@ class DemoSeedReport:
 class DemoSeedService:
     def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
         self._uow = unit_of_work
+        self._clock = clock
         self._import = RegistryImportService(unit_of_work, clock)
 
     def is_empty(self) -> bool:
@@ -67,4 +73,16 @@ class DemoSeedService:
         vehicles = self._import.import_rows(
             "vehicles", enumerate(demo.vehicles, start=2), progress=progress
         )
-        return DemoSeedReport(seed, people, vehicles)
+        return DemoSeedReport(seed, people, vehicles, self.load_cities())
+
+    def load_cities(self) -> int:
+        """Load the bundled rollout calendar into the cities table; returns rows changed."""
+        calendar = load_bundled_calendar()
+        cities = [
+            records.City(c.code, c.name, c.province, c.edl_from, c.evrc_from)
+            for c in calendar.cities.values()
+        ]
+        with self._uow() as uow:
+            changed = uow.cities.upsert_many(cities, now=self._clock())
+            uow.commit()
+        return changed

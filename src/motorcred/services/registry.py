@@ -167,12 +167,7 @@ class RegistryService:
                         details={"licence_id": existing.id},
                     )
                 return Created(stored_licence(existing), created=False)
-            if uow.licences.get_by_file_number(licence.file_number) is not None:
-                raise Conflict(
-                    "FILE_NUMBER_TAKEN",
-                    f"file number {licence.file_number} belongs to another licence",
-                    details={"field": "file_number"},
-                )
+            store.ensure_file_number_free(licence.file_number, licence_id=None)
             now = self._clock()
             licence_id = uow.licences.add(data, now=now)
             store.remember("registry.licence.create", idempotency_key, request, licence_id, now=now)
@@ -199,13 +194,7 @@ class RegistryService:
             data = licence_data(updated, current.person_id, city)
             if data == licence_data(current.licence, current.person_id, current.city_code):
                 return current
-            clash = uow.licences.get_by_file_number(updated.file_number)
-            if clash is not None and clash.id != licence_id:
-                raise Conflict(
-                    "FILE_NUMBER_TAKEN",
-                    f"file number {updated.file_number} belongs to another licence",
-                    details={"field": "file_number"},
-                )
+            store.ensure_file_number_free(updated.file_number, licence_id=licence_id)
             uow.licences.update(licence_id, data, now=self._clock())
             result = store.licence(licence_id)
             uow.commit()
@@ -237,12 +226,7 @@ class RegistryService:
                         details={"vehicle_id": existing.id, "field": "vin"},
                     )
                 return Created(stored_vehicle(existing, owner.person.id_number), created=False)
-            if uow.vehicles.get_by_plate(vehicle.plate) is not None:
-                raise Conflict(
-                    "PLATE_TAKEN",
-                    f"plate {vehicle.plate} is registered to another vehicle",
-                    details={"field": "plate"},
-                )
+            store.ensure_plate_free(vehicle.plate, vehicle_id=None)
             now = self._clock()
             vehicle_id = uow.vehicles.add(data, now=now)
             store.remember("registry.vehicle.create", idempotency_key, request, vehicle_id, now=now)

@@ -20,7 +20,7 @@ from motorcred.adapters.db.uow import UnitOfWork
 from motorcred.domain.event_base import Event
 from motorcred.domain.events import apply, event_from_payload
 from motorcred.domain.vehicle_events import OwnershipTransferred
-from motorcred.errors import Conflict, InvalidInput
+from motorcred.errors import InvalidInput
 from motorcred.services.registry_mapping import (
     StoredLicence,
     StoredPerson,
@@ -170,13 +170,7 @@ class RegistryEventService:
             if isinstance(event, OwnershipTransferred):
                 owner_id = store.owner(vehicle.owner_id_number, field="new_owner_id_number").id
             if vehicle.plate != current.vehicle.plate:
-                clash = uow.vehicles.get_by_plate(vehicle.plate)
-                if clash is not None and clash.id != current.id:
-                    raise Conflict(
-                        "PLATE_TAKEN",
-                        f"plate {vehicle.plate} is registered to another vehicle",
-                        details={"field": "new_plate"},
-                    )
+                store.ensure_plate_free(vehicle.plate, vehicle_id=current.id, field="new_plate")
             uow.vehicles.update(
                 current.id, vehicle_data(vehicle, owner_id, current.city_code), now=now
             )

@@ -2,8 +2,8 @@
 
 A row is matched to the stored record by natural key (ID number; VIN) and
 written only when its content differs, which is what makes a re-import a
-no-op. Clashes with other records (a file number or plate in use) raise the
-same stable errors as the admin API.
+no-op. Clashes with other records (a file number or plate in use, an unknown
+owner) raise the same stable errors as the admin API.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Literal
 
 from motorcred.adapters.db.uow import UnitOfWork
-from motorcred.errors import Conflict, NotFound
 from motorcred.services.registry_csv import DriverRow, VehicleRow
 from motorcred.services.registry_mapping import licence_data, person_data, vehicle_data
+from motorcred.services.registry_store import RegistryStore
 
 Outcome = Literal["created", "updated", "unchanged"]
 
@@ -41,14 +41,9 @@ def write_driver(uow: UnitOfWork, row: DriverRow, now: datetime) -> Outcome:
         return outcome
     licence = licence_data(row.licence, person_id, row.city_code)
     stored = uow.licences.get_by_person(person_id)
-    if stored is None or stored.data.file_number != licence.file_number:
-        holder = uow.licences.get_by_file_number(licence.file_number)
-        if holder is not None and (stored is None or holder.id != stored.id):
-            raise Conflict(
-                "FILE_NUMBER_TAKEN",
-                f"file number {licence.file_number} belongs to another licence",
-                details={"field": "file_number"},
-            )
+    RegistryStore(uow).ensure_file_number_free(
+        licence.file_number, licence_id=None if stored is None else stored.id
+    )
     if stored is None:
         uow.licences.add(licence, now=now)
         return _merge(outcome, "created")
@@ -60,22 +55,11 @@ def write_driver(uow: UnitOfWork, row: DriverRow, now: datetime) -> Outcome:
 
 def write_vehicle(uow: UnitOfWork, row: VehicleRow, now: datetime) -> Outcome:
     vehicle = row.vehicle
-    owner = uow.persons.get_by_id_number(vehicle.owner_id_number)
-    if owner is None:
-        raise NotFound(
-            "OWNER_NOT_FOUND",
-            "the owner's ID number is not in the registry; import the drivers file first",
-            details={"field": "owner_id_number"},
-        )
+    store = RegistryStore(uow)
+    owner = store.owner(vehicle.owner_id_number)
     data = vehicle_data(vehicle, owner.id, row.city_code)
-    plate_holder = uow.vehicles.get_by_plate(vehicle.plate)
-    if plate_holder is not None and plate_holder.data.vin != vehicle.vin:
-        raise Conflict(
-            "PLATE_TAKEN",
-            f"plate {vehicle.plate} is registered to another vehicle",
-            details={"field": "plate"},
-        )
-    existing = plate_holder if plate_holder is not None else uow.vehicles.get_by_vin(vehicle.vin)
+    existing = uow.vehicles.get_by_vin(vehicle.vin)
+    store.ensure_plate_free(vehicle.plate, vehicle_id=None if existing is None else existing.id)
     if existing is None:
         uow.vehicles.add(data, now=now)
         return "created"

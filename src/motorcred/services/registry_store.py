@@ -73,6 +73,30 @@ class RegistryStore:
             raise NotFound("OWNER_NOT_FOUND", "the vehicle has no registered owner")
         return self.person(owner_id).person.id_number
 
+    # ------------------------------------------------------------------ uniqueness
+
+    def ensure_file_number_free(self, file_number: str, *, licence_id: int | None) -> None:
+        """Refuse a file number held by a licence other than ``licence_id``."""
+        holder = self.uow.licences.get_by_file_number(file_number)
+        if holder is not None and holder.id != licence_id:
+            raise Conflict(
+                "FILE_NUMBER_TAKEN",
+                f"file number {file_number} belongs to another licence",
+                details={"field": "file_number"},
+            )
+
+    def ensure_plate_free(
+        self, plate: str, *, vehicle_id: int | None, field: str = "plate"
+    ) -> None:
+        """Refuse a plate registered to a vehicle other than ``vehicle_id``."""
+        holder = self.uow.vehicles.get_by_plate(plate)
+        if holder is not None and holder.id != vehicle_id:
+            raise Conflict(
+                "PLATE_TAKEN",
+                f"plate {plate} is registered to another vehicle",
+                details={"field": field},
+            )
+
     # ------------------------------------------------------------------ idempotency
 
     def replay(self, scope: str, key: str | None, request: Any) -> int | None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -127,6 +127,10 @@ def test_demo_seed_is_deterministic_idempotent_and_sealed(
     assert seed_demo_if_empty(container, drivers=40, seed=2026) is None
     again = container.demo_seed.seed(40, 2026)
     assert again.drivers.unchanged == 40 and again.vehicles.unchanged == first.vehicles.created
+    assert first.cities_changed > 30 and again.cities_changed == 0
+    with container.unit_of_work() as uow:
+        beijing = uow.cities.get("110100")
+    assert beijing is not None and beijing.edl_from == date(2021, 9, 1)
 
     # No ID number, name, phone or address in clear anywhere in the database.
     demo = generate(40, 2026)

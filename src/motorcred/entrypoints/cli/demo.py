@@ -48,6 +48,7 @@ def seed(
                 f"{part.kind}: {part.created} created, {part.updated} updated, "
                 f"{part.unchanged} unchanged, {part.rejected_count} rejected"
             )
+        console.print(f"rollout calendar: {report.cities_changed} cities added or changed")
     if rejected:
         raise typer.Exit(1)
 
