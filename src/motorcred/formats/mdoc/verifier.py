@@ -61,6 +61,7 @@ _DIGESTS: Final[dict[str, Callable[[bytes], Any]]] = {
     "SHA-512": hashlib.sha512,
 }
 DeviceAuthResult = Literal["ok", "failed", "not_checked"]
+_ISSUER_NAME_ELEMENTS: Final = frozenset({"issuing_country", "issuing_jurisdiction"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -327,7 +328,7 @@ def _check_items(
             result.fail("MDOC_ELEMENT_TYPE", f"{where}: {problem}")
             continue
         result.elements.setdefault(item.namespace, {})[item.identifier] = item.value
-        if chain is not None:
+        if chain is not None and item.identifier in _ISSUER_NAME_ELEMENTS:
             _check_issuer_name(item, chain.leaf, result)
 
 

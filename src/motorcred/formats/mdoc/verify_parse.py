@@ -269,11 +269,13 @@ def parse_mso(payload: bytes | None) -> ParsedMso:
         raise malformed("MSO lacks validityInfo")
     digests: dict[str, dict[int, bytes]] = {}
     for ns, by_id in _map(mso["valueDigests"], "valueDigests").items():
-        table: dict[int, bytes] = {}
-        for digest_id, digest in _map(by_id, "valueDigests entry").items():
-            if not isinstance(digest, bytes):
-                raise malformed("a value digest must be a byte string")
-            table[_uint(digest_id, "digestID")] = digest
+        table: dict[int, bytes] = _map(by_id, "valueDigests entry")
+        if not all(type(i) is int and i >= 0 and type(d) is bytes for i, d in table.items()):
+            table = {}  # not all well-formed: find the first fault and name it
+            for digest_id, digest in by_id.items():
+                if not isinstance(digest, bytes):
+                    raise malformed("a value digest must be a byte string")
+                table[_uint(digest_id, "digestID")] = digest
         digests[_text(ns, "valueDigests namespace")] = table
     key_info = _map(mso["deviceKeyInfo"], "deviceKeyInfo")
     if "deviceKey" not in key_info:
