@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from motorcred.domain.provinces import BY_CODE
+from motorcred.domain.rollout import MUNICIPALITIES
+
 
 @dataclass(frozen=True)
 class DemoCity:
     code: str
     name: str
-    province_code: str
-    plate_prefix: str
-    """Province abbreviation (京, 粤…)."""
     plate_letters: str
     """Authority letters of the city's plates, most common first."""
     districts: tuple[str, ...]
@@ -27,8 +27,19 @@ class DemoCity:
     """Relative share of the demo population."""
 
     @property
+    def province_code(self) -> str:
+        return self.code[:2]
+
+    @property
     def municipality(self) -> bool:
-        return self.province_code in ("11", "12", "31", "50")
+        return self.province_code in MUNICIPALITIES
+
+    @property
+    def plate_prefix(self) -> str:
+        """The province abbreviation that opens the city's plates (京, 粤…)."""
+        prefix = BY_CODE[self.province_code].plate_abbreviation
+        assert prefix is not None  # every demo city is on the mainland
+        return prefix
 
     @property
     def authority(self) -> str:
@@ -43,24 +54,24 @@ class DemoCity:
 
 
 DEMO_CITIES: Final[tuple[DemoCity, ...]] = (
-    DemoCity("110100", "北京市", "11", "京", "ABCEFGHJKLMNPQ", ("01", "02", "05", "06", "08"), 14),
-    DemoCity("120100", "天津市", "12", "津", "ABCDEFGH", ("01", "02", "03", "04", "05"), 6),
-    DemoCity("310100", "上海市", "31", "沪", "ABCDEFGHJKLMN", ("01", "04", "05", "06", "15"), 14),
-    DemoCity("500100", "重庆市", "50", "渝", "ABCDFGH", ("01", "03", "05", "06", "07"), 8),
-    DemoCity("440100", "广州市", "44", "粤", "AR", ("03", "04", "05", "06", "11"), 10),
-    DemoCity("440300", "深圳市", "44", "粤", "B", ("03", "04", "05", "06", "07"), 10),
-    DemoCity("320100", "南京市", "32", "苏", "A", ("02", "04", "05", "06", "13"), 5),
-    DemoCity("320500", "苏州市", "32", "苏", "EU", ("05", "06", "07", "08"), 5),
-    DemoCity("330100", "杭州市", "33", "浙", "A", ("02", "05", "06", "08", "10"), 6),
-    DemoCity("510100", "成都市", "51", "川", "AG", ("04", "05", "06", "07", "08"), 7),
-    DemoCity("420100", "武汉市", "42", "鄂", "A", ("02", "03", "04", "05", "06"), 5),
-    DemoCity("610100", "西安市", "61", "陕", "AU", ("02", "03", "04", "11", "13"), 4),
-    DemoCity("370200", "青岛市", "37", "鲁", "BU", ("02", "03", "11", "12", "13"), 3),
-    DemoCity("410100", "郑州市", "41", "豫", "A", ("02", "03", "04", "05", "22"), 3),
-    DemoCity("430100", "长沙市", "43", "湘", "A", ("02", "03", "04", "05", "11"), 3),
-    DemoCity("350200", "厦门市", "35", "闽", "D", ("03", "05", "06", "11"), 2),
-    DemoCity("210200", "大连市", "21", "辽", "B", ("02", "03", "04", "11", "12"), 2),
-    DemoCity("530100", "昆明市", "53", "云", "A", ("02", "03", "11", "12"), 2),
-    DemoCity("460100", "海口市", "46", "琼", "A", ("05", "06", "07", "08"), 1),
-    DemoCity("650100", "乌鲁木齐市", "65", "新", "A", ("02", "03", "04", "05"), 1),
+    DemoCity("110100", "北京市", "ABCEFGHJKLMNPQ", ("01", "02", "05", "06", "08"), 14),
+    DemoCity("120100", "天津市", "ABCDEFGH", ("01", "02", "03", "04", "05"), 6),
+    DemoCity("310100", "上海市", "ABCDEFGHJKLMN", ("01", "04", "05", "06", "15"), 14),
+    DemoCity("500100", "重庆市", "ABCDFGH", ("01", "03", "05", "06", "07"), 8),
+    DemoCity("440100", "广州市", "AR", ("03", "04", "05", "06", "11"), 10),
+    DemoCity("440300", "深圳市", "B", ("03", "04", "05", "06", "07"), 10),
+    DemoCity("320100", "南京市", "A", ("02", "04", "05", "06", "13"), 5),
+    DemoCity("320500", "苏州市", "EU", ("05", "06", "07", "08"), 5),
+    DemoCity("330100", "杭州市", "A", ("02", "05", "06", "08", "10"), 6),
+    DemoCity("510100", "成都市", "AG", ("04", "05", "06", "07", "08"), 7),
+    DemoCity("420100", "武汉市", "A", ("02", "03", "04", "05", "06"), 5),
+    DemoCity("610100", "西安市", "AU", ("02", "03", "04", "11", "13"), 4),
+    DemoCity("370200", "青岛市", "BU", ("02", "03", "11", "12", "13"), 3),
+    DemoCity("410100", "郑州市", "A", ("02", "03", "04", "05", "22"), 3),
+    DemoCity("430100", "长沙市", "A", ("02", "03", "04", "05", "11"), 3),
+    DemoCity("350200", "厦门市", "D", ("03", "05", "06", "11"), 2),
+    DemoCity("210200", "大连市", "B", ("02", "03", "04", "11", "12"), 2),
+    DemoCity("530100", "昆明市", "A", ("02", "03", "11", "12"), 2),
+    DemoCity("460100", "海口市", "A", ("05", "06", "07", "08"), 1),
+    DemoCity("650100", "乌鲁木齐市", "A", ("02", "03", "04", "05"), 1),
 )  # fmt: skip
