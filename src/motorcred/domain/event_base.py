@@ -13,11 +13,12 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, fields
 from datetime import date
-from typing import Any, ClassVar, Literal, NoReturn, Self, TypeVar, Union
+from typing import Any, ClassVar, Final, Literal, NoReturn, Self, TypeVar, Union
 
 from motorcred.errors import InvalidInput
 
 RecordKind = Literal["person", "licence", "vehicle"]
+TEXT_MAX: Final = 200
 R = TypeVar("R")
 
 
@@ -65,6 +66,15 @@ def not_applicable(event: Event, reason: str, **details: Any) -> NoReturn:
 
 def invalid_field(name: str, code: str, message: str) -> NoReturn:
     raise InvalidInput(code, message, details={"field": name})
+
+
+def check_text(name: str, value: str | None, *, required: bool = False) -> None:
+    if value is None:
+        if required:
+            invalid_field(name, "EVENT_FIELD", f"{name} is required")
+        return
+    if not value.strip() or len(value) > TEXT_MAX:
+        invalid_field(name, "EVENT_FIELD", f"{name} is 1-{TEXT_MAX} characters")
 
 
 def _payload_error(event_type: str, message: str, **details: Any) -> NoReturn:

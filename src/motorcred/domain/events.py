@@ -44,19 +44,21 @@ from motorcred.domain.licence_sanctions import (
     Withdrawn,
 )
 from motorcred.domain.person import Person
+from motorcred.domain.person_events import (
+    PERSON_EVENTS,
+    AddressChanged,
+    PersonEvent,
+    PhoneChanged,
+)
 from motorcred.domain.vehicle import Vehicle
 from motorcred.domain.vehicle_events import (
-    PERSON_EVENTS,
     VEHICLE_EVENTS,
-    AddressChanged,
     Deregistered,
     InspectionOverdue,
     InspectionPassed,
     Mortgaged,
     MortgageReleased,
     OwnershipTransferred,
-    PersonEvent,
-    PhoneChanged,
     PlateChanged,
     UseCharacterChanged,
     VehicleEvent,

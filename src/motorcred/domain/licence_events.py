@@ -14,13 +14,12 @@ from motorcred.domain import classes as cls
 from motorcred.domain.codes import LICENCE_STATUS
 from motorcred.domain.dates import add_months, add_years
 from motorcred.domain.dates import whole_years_between as age_on
-from motorcred.domain.event_base import Event, RecordKind, invalid_field, not_applicable
+from motorcred.domain.event_base import Event, RecordKind, check_text, invalid_field, not_applicable
 from motorcred.domain.licence import DrivingLicence
 
 CLOSED: Final = frozenset({"E", "F", "G"})
 """Withdrawn, revoked, cancelled: only lifting or closing events still apply."""
 BLOCKS_CLASS_CHANGE: Final = frozenset({"B", "D", "U", "J", "K", "L"}) | CLOSED
-TEXT_MAX: Final = 200
 
 
 @dataclass(frozen=True)
@@ -38,15 +37,6 @@ class LicenceEvent(Event):
 
     def change(self, licence: DrivingLicence) -> DrivingLicence:
         raise NotImplementedError
-
-
-def check_text(name: str, value: str | None, *, required: bool = False) -> None:
-    if value is None:
-        if required:
-            invalid_field(name, "EVENT_FIELD", f"{name} is required")
-        return
-    if not value.strip() or len(value) > TEXT_MAX:
-        invalid_field(name, "EVENT_FIELD", f"{name} is 1-{TEXT_MAX} characters")
 
 
 # ----------------------------------------------------------------------------- points

@@ -11,9 +11,9 @@ from datetime import date
 from typing import ClassVar, Final
 
 from motorcred.domain.codes import LICENCE_STATUS
-from motorcred.domain.event_base import invalid_field, not_applicable
+from motorcred.domain.event_base import check_text, invalid_field, not_applicable
 from motorcred.domain.licence import DrivingLicence
-from motorcred.domain.licence_events import CLOSED, LicenceEvent, check_text
+from motorcred.domain.licence_events import CLOSED, LicenceEvent
 
 MARKER_CODES: Final = frozenset("CKLMNPRSTZ")
 """Statuses set and cleared by administrative marking; the others follow their events."""

@@ -1,4 +1,4 @@
-"""Events that change a vehicle record, and the address/phone changes of a person."""
+"""Events that change a vehicle record."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from typing import ClassVar, Final, Literal
 
 from motorcred.domain.citizen_id import parse_citizen_id
 from motorcred.domain.codes import VEHICLE_STATUS, use_character
-from motorcred.domain.event_base import Event, RecordKind, invalid_field, not_applicable
+from motorcred.domain.event_base import Event, RecordKind, check_text, invalid_field, not_applicable
 from motorcred.domain.inspection import next_inspection
-from motorcred.domain.licence_events import check_text
-from motorcred.domain.person import Person, normalise_phone
 from motorcred.domain.plates import validate_plate
 from motorcred.domain.vehicle import Vehicle
 
@@ -221,41 +219,3 @@ VEHICLE_EVENTS: Final[tuple[type[VehicleEvent], ...]] = (
     VehicleStatusMarked,
     InspectionOverdue,
 )
-
-
-# ----------------------------------------------------------------------------- person
-
-
-@dataclass(frozen=True)
-class PersonEvent(Event):
-    record_kind: ClassVar[RecordKind] = "person"
-
-    def apply_to(self, person: Person) -> Person:
-        raise NotImplementedError
-
-
-@dataclass(frozen=True)
-class AddressChanged(PersonEvent):
-    event_type: ClassVar[str] = "address_changed"
-    address: str
-
-    def check(self) -> None:
-        check_text("address", self.address, required=True)
-
-    def apply_to(self, person: Person) -> Person:
-        return replace(person, address=" ".join(self.address.split())).validate()
-
-
-@dataclass(frozen=True)
-class PhoneChanged(PersonEvent):
-    event_type: ClassVar[str] = "phone_changed"
-    phone: str
-
-    def check(self) -> None:
-        check_text("phone", self.phone, required=True)
-
-    def apply_to(self, person: Person) -> Person:
-        return replace(person, phone=normalise_phone(self.phone)).validate()
-
-
-PERSON_EVENTS: Final[tuple[type[PersonEvent], ...]] = (AddressChanged, PhoneChanged)
