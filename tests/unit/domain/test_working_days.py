@@ -126,7 +126,9 @@ def test_working_days_between() -> None:
 
 
 @given(
-    start=st.dates(min_value=date(2025, 1, 1), max_value=date(2026, 11, 30)),
+    # Far enough inside the covered years that 20 working days either way (Spring
+    # Festival included) stays covered.
+    start=st.dates(min_value=date(2025, 3, 1), max_value=date(2026, 11, 15)),
     count=st.integers(min_value=0, max_value=20),
 )
 def test_add_then_count_round_trips(start: date, count: int) -> None:
