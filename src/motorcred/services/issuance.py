@@ -20,11 +20,9 @@ two racing applications cannot both succeed.
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, time, timedelta
-from typing import Any, Final
+from typing import Final
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -32,12 +30,17 @@ from motorcred.adapters.db.repositories.credentials import CredentialRow
 from motorcred.adapters.db.uow import UnitOfWork
 from motorcred.config import Settings
 from motorcred.domain.licence import DrivingLicence
-from motorcred.domain.person import Person
-from motorcred.errors import Conflict, NotFound, Refused
+from motorcred.errors import Conflict, InvalidInput, NotFound, Refused
 from motorcred.formats.device_proof import cose_key_bytes, public_key_from_cose_bytes
 from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE
-from motorcred.formats.mdoc.issuance import issue
-from motorcred.services.credential_elements import edl_elements
+from motorcred.services.issuance_steps import (
+    EdlRequest,
+    IssuedCredential,
+    LicenceSubject,
+    SignedDocument,
+    issued,
+    sign_edl,
+)
 from motorcred.services.status_lists import (
     STATUS_INVALID,
     STATUS_SUSPENDED,
@@ -46,51 +49,16 @@ from motorcred.services.status_lists import (
     StatusListService,
 )
 
+__all__ = ["EdlRequest", "IssuanceService", "IssuedCredential", "LicenceSubject"]
+
 KIND_EDL: Final = "edl"
 SUBJECT_LICENCE: Final = "licence"
+MAX_BATCH: Final = 1000
 _RESERVE_ATTEMPTS: Final = 3
 
 
-@dataclass(frozen=True)
-class LicenceSubject:
-    """What an e-DL is made from: the registry licence, its holder, and the portrait."""
-
-    licence_id: int
-    licence: DrivingLicence
-    person: Person
-    portrait: bytes
-    records: Sequence[Mapping[str, Any]] = ()
-
-
-@dataclass(frozen=True)
-class IssuedCredential:
-    id: int
-    kind: str
-    state: str
-    document: bytes
-    """IssuerSigned CBOR (what the holder app stores and presents)."""
-    status_list_id: int
-    status_index: int
-    issued_at: datetime
-    valid_until: datetime
-    superseded_id: int | None = None
-
-
 def _issued(uow: UnitOfWork, row: CredentialRow) -> IssuedCredential:
-    assert row.document is not None
-    assert row.issued_at is not None
-    assert row.valid_until is not None
-    return IssuedCredential(
-        row.id,
-        row.kind,
-        row.state,
-        row.document,
-        row.status_list_id,
-        row.status_index,
-        row.issued_at,
-        row.valid_until,
-        uow.credentials.predecessor_id(row.id),
-    )
+    return issued(row, uow.credentials.predecessor_id(row.id))
 
 
 class IssuanceService:
@@ -118,39 +86,46 @@ class IssuanceService:
         application_id: str,
     ) -> IssuedCredential:
         """Issue (or, on retry, return) the e-DL of application ``application_id``."""
-        key = f"edl:{application_id}"
+        request = EdlRequest(account_id, subject, device_key, application_id)
+        return self.issue_edl_many([request])[0]
+
+    def issue_edl_many(self, requests: Sequence[EdlRequest]) -> list[IssuedCredential]:
+        """Issue many e-DLs with three transactions in all (bulk and counter issuance).
+
+        Same guarantees as :meth:`issue_edl` for each request; the results are in
+        request order. A batch names each application and each licence once.
+        """
+        if not 0 < len(requests) <= MAX_BATCH:
+            raise InvalidInput("ISSUE_BATCH_SIZE", f"a batch holds 1 to {MAX_BATCH} requests")
+        if len({r.key for r in requests}) != len(requests) or len(
+            {r.subject.licence_id for r in requests}
+        ) != len(requests):
+            raise InvalidInput(
+                "ISSUE_BATCH_DUPLICATE", "a batch names each application and licence once"
+            )
         now = self._clock().astimezone(UTC).replace(microsecond=0)
-        valid_until = self._valid_until(subject.licence, now)  # refuse before reserving
-        reserved = self._reserve(key, account_id, subject.licence_id, cose_key_bytes(device_key))
-        if reserved.state != "pending":
-            with self._uow() as uow:
-                return _issued(uow, reserved)
-        signer = self._signers.signer(self._settings.keystore_issuer, now=now)
-        status = {
-            "status_list": {
-                "idx": reserved.status_index,
-                "uri": self._status_lists.uri(reserved.status_list_id),
-            }
-        }
-        document = issue(
-            doctype=MDL_DOCTYPE,
-            namespaces=edl_elements(
-                subject.licence,
-                subject.person,
-                portrait=subject.portrait,
-                generated_at=now,
-                records=subject.records,
-            ),
-            device_key=public_key_from_cose_bytes(reserved.device_key),
-            signed=now,
-            valid_from=now,
-            valid_until=valid_until,
-            status=status,
-            cert_chain=signer.certificate_chain,
-            signer=signer,
-            random=secrets.token_bytes,
-        ).encode()
-        return self._store(reserved.id, document, signer.key_id, now, valid_until)
+        # Refuse before reserving anything.
+        validity = {r.key: self._valid_until(r.subject.licence, now) for r in requests}
+        reserved = self._reserve(requests)
+        pending = [r for r in requests if reserved[r.key].state == "pending"]
+        if pending:
+            signer = self._signers.signer(self._settings.keystore_issuer, now=now)
+            signed = [
+                sign_edl(
+                    request,
+                    reserved[request.key],
+                    signer=signer,
+                    status_uri=self._status_lists.uri(reserved[request.key].status_list_id),
+                    now=now,
+                    valid_until=validity[request.key],
+                )
+                for request in pending
+            ]
+            self._store(signed)
+        with self._uow() as uow:
+            rows = uow.credentials.by_idempotency_keys([r.key for r in requests])
+            previous = uow.credentials.predecessor_ids([row.id for row in rows.values()])
+        return [issued(rows[r.key], previous.get(rows[r.key].id)) for r in requests]
 
     def _valid_until(self, licence: DrivingLicence, now: datetime) -> datetime:
         until = now + timedelta(days=self._settings.credential_validity_days)
@@ -166,77 +141,75 @@ class IssuanceService:
             )
         return until
 
-    def _reserve(
-        self, key: str, account_id: int | None, licence_id: int, device_key: bytes
-    ) -> CredentialRow:
+    def _reserve(self, requests: Sequence[EdlRequest]) -> dict[str, CredentialRow]:
+        """Step 1: a pending row and a status index per new request (one transaction)."""
+        keys = [r.key for r in requests]
         for attempt in range(_RESERVE_ATTEMPTS):
             try:
                 with self._uow() as uow:
-                    existing = uow.credentials.by_idempotency_key(key)
-                    if existing is not None:
-                        if existing.device_key != device_key or existing.subject_id != licence_id:
-                            raise Conflict(
-                                "IDEMPOTENCY_KEY_REUSED",
-                                "this application id was used for another licence or device",
-                            )
+                    existing = uow.credentials.by_idempotency_keys(keys)
+                    fresh = [r for r in requests if r.key not in existing]
+                    for request in requests:
+                        _same_request(request, existing.get(request.key))
+                    if not fresh:
                         return existing
-                    allocation = self._status_lists.allocate(uow, KIND_EDL)
-                    uow.credentials.reserve(
-                        kind=KIND_EDL,
-                        subject_kind=SUBJECT_LICENCE,
-                        subject_id=licence_id,
-                        account_id=account_id,
-                        device_key=device_key,
-                        status_list_id=allocation.list_id,
-                        status_index=allocation.index,
-                        doctype=MDL_DOCTYPE,
-                        idempotency_key=key,
+                    allocations = self._status_lists.allocate_many(uow, KIND_EDL, len(fresh))
+                    uow.credentials.reserve_many(
+                        [
+                            {
+                                "kind": KIND_EDL,
+                                "subject_kind": SUBJECT_LICENCE,
+                                "subject_id": request.subject.licence_id,
+                                "account_id": request.account_id,
+                                "device_key": cose_key_bytes(request.device_key),
+                                "status_list_id": allocation.list_id,
+                                "status_index": allocation.index,
+                                "doctype": MDL_DOCTYPE,
+                                "idempotency_key": request.key,
+                            }
+                            for request, allocation in zip(fresh, allocations, strict=True)
+                        ],
                         now=self._clock(),
                     )
                     uow.commit()
             except Conflict as exc:
                 # A concurrent retry of the same application, or two new lists opened at
-                # once: read again (the other transaction's row is now visible).
+                # once: read again (the other transaction's rows are now visible).
                 if exc.code != "RECORD_CONFLICT" or attempt == _RESERVE_ATTEMPTS - 1:
                     raise
                 continue
             with self._uow() as uow:
-                row = uow.credentials.by_idempotency_key(key)
-            assert row is not None
-            return row
-        raise Conflict("RECORD_CONFLICT", "could not reserve the credential; retry")
+                return uow.credentials.by_idempotency_keys(keys)
+        raise Conflict("RECORD_CONFLICT", "could not reserve the credentials; retry")
 
-    def _store(
-        self,
-        credential_id: int,
-        document: bytes,
-        signer_key_id: str,
-        now: datetime,
-        valid_until: datetime,
-    ) -> IssuedCredential:
+    def _store(self, signed: Sequence[SignedDocument]) -> None:
+        """Step 3: activate the signed credentials and supersede what they replace."""
+        now = self._clock()
         with self._uow() as uow:
-            row = uow.credentials.get(credential_id)
-            assert row is not None
-            if row.state != "pending":  # a concurrent retry stored it first
-                return _issued(uow, row)
-            previous = uow.credentials.active_for_subject(
-                row.kind, row.subject_kind, row.subject_id
-            )
-            if previous is not None:
-                self._invalidate(uow, previous, "superseded", superseded_by=row.id)
-            uow.credentials.complete(
-                row.id,
-                document=document,
-                signer_key_id=signer_key_id,
-                issued_at=now,
-                valid_from=now,
-                valid_until=valid_until,
+            rows = uow.credentials.by_idempotency_keys([s.key for s in signed])
+            # A concurrent retry may have stored some already: leave those alone.
+            todo = [s for s in signed if rows[s.key].state == "pending"]
+            if not todo:
+                return
+            subjects = {rows[s.key].subject_id: rows[s.key].id for s in todo}
+            current = uow.credentials.active_for_subjects(KIND_EDL, SUBJECT_LICENCE, list(subjects))
+            for subject_id, previous in current.items():
+                self._invalidate(uow, previous, "superseded", superseded_by=subjects[subject_id])
+            uow.credentials.complete_many(
+                [
+                    {
+                        "id": s.credential_id,
+                        "document": s.document,
+                        "signer_key_id": s.signer_key_id,
+                        "issued_at": s.issued_at,
+                        "valid_from": s.issued_at,
+                        "valid_until": s.valid_until,
+                    }
+                    for s in todo
+                ],
                 now=now,
             )
             uow.commit()
-            stored = uow.credentials.get(row.id)
-            assert stored is not None
-            return _issued(uow, stored)
 
     def _invalidate(
         self,
@@ -318,3 +291,16 @@ class IssuanceService:
         for row in rows:
             self._invalidate(uow, row, "revoked")
         return len(rows)
+
+
+def _same_request(request: EdlRequest, row: CredentialRow | None) -> None:
+    if row is None:
+        return
+    if (
+        row.device_key != cose_key_bytes(request.device_key)
+        or row.subject_id != request.subject.licence_id
+    ):
+        raise Conflict(
+            "IDEMPOTENCY_KEY_REUSED",
+            "this application id was used for another licence or device",
+        )

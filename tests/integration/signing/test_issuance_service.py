@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from signing_fixtures import Clock, Pki, device_key, make_subject
 
 from motorcred.bootstrap import Container
-from motorcred.errors import Conflict, NotFound, Refused
+from motorcred.errors import Conflict, InvalidInput, NotFound, Refused
 from motorcred.formats.cbor import dumps, encoded24
 from motorcred.formats.cose_keys import LocalSigner
 from motorcred.formats.mdoc.device_auth import present
@@ -25,7 +25,8 @@ from motorcred.formats.status_list import decode_status_list_token
 from motorcred.formats.trust import TrustStore
 from motorcred.formats.x509 import public_key_of
 from motorcred.services.device_events import DeviceReplaced
-from motorcred.services.issuance import IssuanceService, IssuedCredential
+from motorcred.services.issuance import EdlRequest, IssuanceService, IssuedCredential
+from motorcred.services.issuance_steps import SignedDocument
 
 SESSION = encoded24(dumps([CBORTag(24, dumps({0: "1.0"})), CBORTag(24, dumps({1: 2})), None]))
 
@@ -142,8 +143,8 @@ def test_crash_between_signing_and_storing_then_retry_issues_exactly_once(
     signed: list[bytes] = []
     real_store = IssuanceService._store
 
-    def crash_after_signing(self: IssuanceService, *args: Any, **kwargs: Any) -> Any:
-        signed.append(args[1])  # the signed document, never stored
+    def crash_after_signing(self: IssuanceService, documents: list[SignedDocument]) -> None:
+        signed.extend(d.document for d in documents)  # signed, never stored
         raise RuntimeError("process killed after signing")
 
     monkeypatch.setattr(IssuanceService, "_store", crash_after_signing)
@@ -237,3 +238,78 @@ def test_binding_a_new_device_revokes_the_credentials_of_the_account(
         assert uow.credentials.active_for_account(account_id) == []
     assert _verify(container, pki, clock, credential, holder).documents[0].status == "invalid"
     assert container.issuance.current_edl(2).id == other.id
+
+
+def _requests(keys: list[ec.EllipticCurvePrivateKey], first: int, count: int) -> list[EdlRequest]:
+    return [
+        EdlRequest(None, make_subject(n), keys[n % len(keys)].public_key(), f"bulk-{n}")
+        for n in range(first, first + count)
+    ]
+
+
+def test_batch_issuance_spans_lists_and_each_credential_verifies(
+    container: Container, pki: Pki, clock: Clock
+) -> None:
+    keys = [device_key() for _ in range(4)]
+    issued = container.issuance.issue_edl_many(_requests(keys, 1, 100))  # lists hold 64
+    assert [c.state for c in issued] == ["active"] * 100
+    assert len({c.status_list_id for c in issued}) == 2
+    assert len({(c.status_list_id, c.status_index) for c in issued}) == 100
+    for n in (0, 63, 64, 99):
+        report = _verify(container, pki, clock, issued[n], keys[(n + 1) % 4])
+        assert report.valid, report.to_json()
+
+    # A retried batch with some new requests: the old ones come back unchanged.
+    again = container.issuance.issue_edl_many(_requests(keys, 91, 20))
+    assert again[:10] == issued[90:]
+    assert all(c.superseded_id is None for c in again)
+    with container.unit_of_work() as uow:
+        assert (
+            len(uow.credentials.by_idempotency_keys([f"edl:bulk-{n}" for n in range(1, 111)]))
+            == 110
+        )
+
+
+def test_batch_supersedes_and_refuses_duplicates(
+    container: Container, pki: Pki, clock: Clock
+) -> None:
+    holder = device_key()
+    old = _issue(container, "app-1", holder)
+    batch = [EdlRequest(None, make_subject(1), holder.public_key(), "app-2")]
+    batch += _requests([holder], 2, 3)
+    issued = container.issuance.issue_edl_many(batch)
+    assert issued[0].superseded_id == old.id
+    assert _verify(container, pki, clock, old, holder).documents[0].status == "invalid"
+    with pytest.raises(InvalidInput) as duplicate:
+        container.issuance.issue_edl_many(_requests([holder], 5, 1) * 2)
+    assert duplicate.value.code == "ISSUE_BATCH_DUPLICATE"
+    same_licence = [
+        EdlRequest(None, make_subject(7), holder.public_key(), "x"),
+        EdlRequest(None, make_subject(7), holder.public_key(), "y"),
+    ]
+    with pytest.raises(InvalidInput):
+        container.issuance.issue_edl_many(same_licence)
+    with pytest.raises(InvalidInput) as empty:
+        container.issuance.issue_edl_many([])
+    assert empty.value.code == "ISSUE_BATCH_SIZE"
+
+
+def test_batch_crash_after_signing_then_retry_issues_each_once(
+    container: Container, pki: Pki, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys = [device_key()]
+    real_store = IssuanceService._store
+
+    def crash(self: IssuanceService, documents: list[SignedDocument]) -> None:
+        raise RuntimeError("process killed after signing")
+
+    monkeypatch.setattr(IssuanceService, "_store", crash)
+    with pytest.raises(RuntimeError):
+        container.issuance.issue_edl_many(_requests(keys, 1, 30))
+    monkeypatch.setattr(IssuanceService, "_store", real_store)
+    issued = container.issuance.issue_edl_many(_requests(keys, 1, 30))
+    with container.unit_of_work() as uow:
+        rows = uow.credentials.by_idempotency_keys([f"edl:bulk-{n}" for n in range(1, 31)])
+        allocated = uow.status_lists.allocated_indices(issued[0].status_list_id)
+    assert sorted(r.state for r in rows.values()) == ["active"] * 30
+    assert sorted(allocated) == sorted(c.status_index for c in issued)  # no index wasted

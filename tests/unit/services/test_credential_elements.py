@@ -121,6 +121,7 @@ def test_long_term_licence_uses_the_sentinel_and_no_privilege_expiry() -> None:
     assert ns[MDL_NS]["expiry_date"] == LONG_TERM_EXPIRY == date(9999, 12, 31)
     assert "expiry_date" not in ns[MDL_NS]["driving_privileges"][0]
     assert "probation_until" not in ns[CN_DL_NS]
+    check_elements(MDL_DOCTYPE, ns, mandatory=True)
 
 
 def test_unknown_nationality_is_left_out_not_guessed() -> None:
@@ -128,6 +129,7 @@ def test_unknown_nationality_is_left_out_not_guessed() -> None:
         licence(), person(nationality="KOR"), portrait=PORTRAIT, generated_at=GENERATED
     )
     assert "nationality" not in ns[MDL_NS]
+    check_elements(MDL_DOCTYPE, ns, mandatory=True)
 
 
 def test_records_are_carried_and_checked() -> None:
@@ -136,14 +138,16 @@ def test_records_are_carried_and_checked() -> None:
         licence(), person(), portrait=PORTRAIT, generated_at=GENERATED, records=[record]
     )
     assert ns[CN_DL_NS]["records"] == [record]
+    check_elements(MDL_DOCTYPE, ns, mandatory=True)
+    bad = edl_elements(
+        licence(),
+        person(),
+        portrait=PORTRAIT,
+        generated_at=GENERATED,
+        records=[{"date": date(2026, 1, 5), "kind": "violation", "points": 13}],
+    )
     with pytest.raises(InvalidInput) as info:
-        edl_elements(
-            licence(),
-            person(),
-            portrait=PORTRAIT,
-            generated_at=GENERATED,
-            records=[{"date": date(2026, 1, 5), "kind": "violation", "points": 13}],
-        )
+        check_elements(MDL_DOCTYPE, bad, mandatory=True)
     assert info.value.code == "MDOC_ELEMENT_TYPE"
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from motorcred.adapters.db.credential_tables import credentials
 from motorcred.adapters.db.repositories.accounts import aware
@@ -79,6 +79,29 @@ class CredentialRepository(Repository):
     def by_idempotency_key(self, key: str) -> CredentialRow | None:
         return self._one(credentials.c.idempotency_key == key)
 
+    def by_idempotency_keys(self, keys: list[str]) -> dict[str, CredentialRow]:
+        if not keys:
+            return {}
+        rows = self.connection.execute(
+            select(credentials).where(credentials.c.idempotency_key.in_(keys))
+        )
+        return {r.idempotency_key: self._record(r) for r in rows}
+
+    def active_for_subjects(
+        self, kind: str, subject_kind: str, subject_ids: list[int]
+    ) -> dict[int, CredentialRow]:
+        if not subject_ids:
+            return {}
+        rows = self.connection.execute(
+            select(credentials).where(
+                credentials.c.kind == kind,
+                credentials.c.subject_kind == subject_kind,
+                credentials.c.subject_id.in_(subject_ids),
+                credentials.c.state == "active",
+            )
+        )
+        return {int(r.subject_id): self._record(r) for r in rows}
+
     def active_for_subject(
         self, kind: str, subject_kind: str, subject_id: int
     ) -> CredentialRow | None:
@@ -95,6 +118,17 @@ class CredentialRepository(Repository):
             select(credentials.c.id).where(credentials.c.superseded_by == credential_id)
         ).scalar()
         return None if value is None else int(value)
+
+    def predecessor_ids(self, credential_ids: list[int]) -> dict[int, int]:
+        """``{credential id: id of the credential it superseded}`` for those that did."""
+        if not credential_ids:
+            return {}
+        rows = self.connection.execute(
+            select(credentials.c.id, credentials.c.superseded_by).where(
+                credentials.c.superseded_by.in_(credential_ids)
+            )
+        )
+        return {int(r.superseded_by): int(r.id) for r in rows}
 
     def for_subject(self, subject_kind: str, subject_id: int) -> list[CredentialRow]:
         rows = self.connection.execute(
@@ -114,6 +148,41 @@ class CredentialRepository(Repository):
             .order_by(credentials.c.id)
         )
         return [self._record(r) for r in rows]
+
+    def reserve_many(self, rows: list[dict[str, Any]], *, now: datetime) -> None:
+        """Write many intents at once; each row has the keyword arguments of :meth:`reserve`."""
+        if rows:
+            self.connection.execute(
+                insert(credentials),
+                [{**row, "state": "pending", "created_at": now, "updated_at": now} for row in rows],
+            )
+
+    def complete_many(self, documents: list[dict[str, Any]], *, now: datetime) -> None:
+        """:meth:`complete` for many rows: each has ``id``, ``document``, ``signer_key_id``,
+        ``issued_at``, ``valid_from`` and ``valid_until``; only pending rows change."""
+        if not documents:
+            return
+        params = [
+            {
+                "b_id": doc["id"],
+                "document_enc": self.cipher.encrypt(
+                    base64.b64encode(doc["document"]).decode("ascii"), context=_DOCUMENT_CTX
+                ),
+                "signer_key_id": doc["signer_key_id"],
+                "issued_at": doc["issued_at"],
+                "valid_from": doc["valid_from"],
+                "valid_until": doc["valid_until"],
+                "state": "active",
+                "updated_at": now,
+            }
+            for doc in documents
+        ]
+        self.connection.execute(
+            update(credentials).where(
+                credentials.c.id == bindparam("b_id"), credentials.c.state == "pending"
+            ),
+            params,
+        )
 
     def reserve(
         self,

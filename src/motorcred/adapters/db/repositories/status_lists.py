@@ -130,6 +130,21 @@ class StatusListRepository(Repository):
         taken = result.scalar_one_or_none()
         return None if taken is None else int(taken) - 1
 
+    def take_slots(self, list_id: int, count: int, *, now: datetime) -> int | None:
+        """Take ``count`` consecutive counter values at once; the first, or None if they
+        do not all fit (the caller then takes what is left one by one)."""
+        result = self.connection.execute(
+            update(status_lists)
+            .where(
+                status_lists.c.id == list_id,
+                status_lists.c.allocated + count <= status_lists.c.size,
+            )
+            .values(allocated=status_lists.c.allocated + count, updated_at=now)
+            .returning(status_lists.c.allocated)
+        )
+        taken = result.scalar_one_or_none()
+        return None if taken is None else int(taken) - count
+
     def ids(self) -> list[int]:
         rows = self.connection.execute(select(status_lists.c.id).order_by(status_lists.c.id))
         return [int(r.id) for r in rows]
@@ -139,6 +154,17 @@ class StatusListRepository(Repository):
         self.connection.execute(
             insert(status_entries).values(list_id=list_id, idx=idx, status=status, updated_at=now)
         )
+
+    def add_entries(self, list_id: int, indices: list[int], *, now: datetime) -> None:
+        """Entries for freshly allocated indices, all VALID (one statement per batch)."""
+        if indices:
+            self.connection.execute(
+                insert(status_entries),
+                [
+                    {"list_id": list_id, "idx": idx, "status": 0, "updated_at": now}
+                    for idx in indices
+                ],
+            )
 
     def entry_status(self, list_id: int, idx: int) -> int | None:
         value = self.connection.execute(

@@ -1,0 +1,125 @@
+"""The pieces of e-DL issuance: requests, the signing step, and the shapes returned.
+
+:mod:`motorcred.services.issuance` drives them (reserve → sign → store); this
+module holds what does not touch a transaction, so the service stays readable.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from motorcred.adapters.db.repositories.credentials import CredentialRow
+from motorcred.domain.licence import DrivingLicence
+from motorcred.domain.person import Person
+from motorcred.formats.device_proof import public_key_from_cose_bytes
+from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE
+from motorcred.formats.mdoc.issuance import issue
+from motorcred.formats.signer import DocumentSigner
+from motorcred.services.credential_elements import edl_elements
+
+
+@dataclass(frozen=True)
+class LicenceSubject:
+    """What an e-DL is made from: the registry licence, its holder, and the portrait."""
+
+    licence_id: int
+    licence: DrivingLicence
+    person: Person
+    portrait: bytes
+    records: Sequence[Mapping[str, Any]] = ()
+
+
+@dataclass(frozen=True)
+class EdlRequest:
+    """One e-DL to issue; ``application_id`` makes the request idempotent."""
+
+    account_id: int | None
+    subject: LicenceSubject
+    device_key: ec.EllipticCurvePublicKey
+    application_id: str
+
+    @property
+    def key(self) -> str:
+        return f"edl:{self.application_id}"
+
+
+@dataclass(frozen=True)
+class SignedDocument:
+    """A signed, not yet stored document of a pending credential."""
+
+    key: str
+    credential_id: int
+    document: bytes
+    signer_key_id: str
+    issued_at: datetime
+    valid_until: datetime
+
+
+@dataclass(frozen=True)
+class IssuedCredential:
+    id: int
+    kind: str
+    state: str
+    document: bytes
+    """IssuerSigned CBOR (what the holder app stores and presents)."""
+    status_list_id: int
+    status_index: int
+    issued_at: datetime
+    valid_until: datetime
+    superseded_id: int | None = None
+    """The credential this one replaced, if any."""
+
+
+def issued(row: CredentialRow, superseded_id: int | None) -> IssuedCredential:
+    assert row.document is not None
+    assert row.issued_at is not None
+    assert row.valid_until is not None
+    return IssuedCredential(
+        row.id,
+        row.kind,
+        row.state,
+        row.document,
+        row.status_list_id,
+        row.status_index,
+        row.issued_at,
+        row.valid_until,
+        superseded_id,
+    )
+
+
+def sign_edl(
+    request: EdlRequest,
+    reserved: CredentialRow,
+    *,
+    signer: DocumentSigner,
+    status_uri: str,
+    now: datetime,
+    valid_until: datetime,
+) -> SignedDocument:
+    """Build and sign the e-DL of a reserved credential (its index, its device key)."""
+    subject = request.subject
+    document = issue(
+        doctype=MDL_DOCTYPE,
+        namespaces=edl_elements(
+            subject.licence,
+            subject.person,
+            portrait=subject.portrait,
+            generated_at=now,
+            records=subject.records,
+        ),
+        device_key=public_key_from_cose_bytes(reserved.device_key),
+        signed=now,
+        valid_from=now,
+        valid_until=valid_until,
+        status={"status_list": {"idx": reserved.status_index, "uri": status_uri}},
+        cert_chain=signer.certificate_chain,
+        signer=signer,
+        random=secrets.token_bytes,
+    ).encode()
+    return SignedDocument(request.key, reserved.id, document, signer.key_id, now, valid_until)
