@@ -17,10 +17,12 @@ The ``kid`` of a DS certificate is the first 8 bytes of SHA-256 over its DER
 cannot disagree with the certificate. ``seq`` grows with each publication so a
 verifier can refuse to go back to an older list.
 
-Who may sign: with pinned anchors (certificates the verifier got out of band),
-the signer must be one of them or be issued by one. Without, the signer must be
-an IACA of the list or issued by one — the file is then only as trustworthy as
-the way it was obtained, which the result says (``pinned=False``).
+Who may sign: with pinned anchors (IACA certificates the verifier got out of
+band), the signer must be one of them or be issued by one, and only the list's
+IACAs that are pinned become anchors — a list can deliver DS certificates and
+their rotation, never a new root. Without, the signer must be an IACA of the
+list or issued by one — the file is then only as trustworthy as the way it was
+obtained, which the result says (``pinned=False``).
 
 Pure: the time is a parameter (``now``) and the signer is the ``Signer`` port.
 """
@@ -333,6 +335,14 @@ def load_trust_list(data: bytes, *, anchors: Sequence[x509.Certificate] = ()) ->
         raise VerificationFailed(
             "TRUST_LIST_SIGNATURE_INVALID", f"the trust list signature: {exc.message}"
         ) from None
+    if anchors:
+        # Pinned: the list may deliver DS certificates, never a new root of trust.
+        pinned_der = {_der(a) for a in anchors}
+        iaca = tuple(c for c in iaca if _der(c) in pinned_der)
+        if not iaca:
+            raise VerificationFailed(
+                "TRUST_LIST_UNTRUSTED_SIGNER", "none of the list's IACAs is a pinned trust anchor"
+            )
     try:
         store = TrustStore(iaca)
     except MotorcredError as exc:  # pragma: no cover - TrustStore only fails when empty

@@ -49,6 +49,25 @@ def test_pinned_anchor() -> None:
     assert exc.value.code == "TRUST_LIST_UNTRUSTED_SIGNER"
 
 
+def test_pinned_list_cannot_bring_a_new_root() -> None:
+    pki, rogue = make_pki(), make_pki()
+    data = build_trust_list(
+        issuer="x",
+        seq=1,
+        issued=SIGNED,
+        next_update=NOW + timedelta(days=1),
+        iaca=[pki.iaca, rogue.iaca],
+        ds=[pki.ds, rogue.ds],
+        signer=LocalSigner(pki.iaca_key),
+        signer_chain=[pki.iaca],
+    )
+    assert len(load_trust_list(data).iaca) == 2  # unpinned: the file is the root of trust
+    pinned = load_trust_list(data, anchors=[pki.iaca])
+    assert pinned.iaca == (pki.iaca,)
+    with pytest.raises(VerificationFailed):
+        pinned.store.trusted_path([rogue.ds_der])
+
+
 def test_signed_by_a_list_signer_under_the_iaca() -> None:
     pki = make_pki()
     signer_key = ec.generate_private_key(ec.SECP256R1())
