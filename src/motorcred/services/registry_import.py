@@ -28,7 +28,7 @@ from motorcred.services.registry_csv import (
     parse_driver,
     parse_vehicle,
 )
-from motorcred.services.registry_import_writer import Outcome, write_driver, write_vehicle
+from motorcred.services.registry_import_writer import Outcome, write_drivers, write_vehicles
 from motorcred.services.registry_store import Clock
 
 BATCH_SIZE = 500
@@ -215,12 +215,9 @@ class RegistryImportService:
 
     def _write_batch(self, batch: list[Parsed]) -> list[Outcome]:
         now: datetime = self._clock()
+        drivers = [p for p in batch if isinstance(p, DriverRow)]
+        vehicles = [p for p in batch if isinstance(p, VehicleRow)]
         with self._uow() as uow:
-            outcomes = [
-                write_driver(uow, p, now)
-                if isinstance(p, DriverRow)
-                else write_vehicle(uow, p, now)
-                for p in batch
-            ]
+            outcomes = write_drivers(uow, drivers, now) + write_vehicles(uow, vehicles, now)
             uow.commit()
         return outcomes

@@ -25,6 +25,20 @@ from motorcred.services.registry_mapping import (
 Clock = Callable[[], datetime]
 
 
+def plate_taken(plate: str, field: str = "plate") -> Conflict:
+    return Conflict(
+        "PLATE_TAKEN", f"plate {plate} is registered to another vehicle", details={"field": field}
+    )
+
+
+def owner_not_found(field: str = "owner_id_number") -> NotFound:
+    return NotFound(
+        "OWNER_NOT_FOUND",
+        "the owner's ID number is not in the registry; register the person first",
+        details={"field": field},
+    )
+
+
 def check_version(kind: str, current: int, expected: int | None) -> None:
     """Optimistic concurrency: refuse a change based on an outdated read."""
     if expected is not None and expected != current:
@@ -49,11 +63,7 @@ class RegistryStore:
     def owner(self, id_number: str, *, field: str = "owner_id_number") -> StoredPerson:
         record = self.uow.persons.get_by_id_number(id_number)
         if record is None:
-            raise NotFound(
-                "OWNER_NOT_FOUND",
-                "the owner's ID number is not in the registry; register the person first",
-                details={"field": field},
-            )
+            raise owner_not_found(field)
         return stored_person(record)
 
     def licence(self, licence_id: int, *, for_update: bool = False) -> StoredLicence:
@@ -91,11 +101,7 @@ class RegistryStore:
         """Refuse a plate registered to a vehicle other than ``vehicle_id``."""
         holder = self.uow.vehicles.get_by_plate(plate)
         if holder is not None and holder.id != vehicle_id:
-            raise Conflict(
-                "PLATE_TAKEN",
-                f"plate {plate} is registered to another vehicle",
-                details={"field": field},
-            )
+            raise plate_taken(plate, field)
 
     # ------------------------------------------------------------------ idempotency
 

@@ -129,7 +129,7 @@ def test_full_round_trip(client: TestClient) -> None:
                          headers=STAFF), 422, "PHONE_FORMAT")  # fmt: skip
 
     events_url = f"/api/v1/registry/licences/{licence['id']}/events"
-    violation = {"event_type": "violation", "payload": {"on": "2026-03-01", "points": 12}}
+    violation = {"event_type": "violation", "payload": {"on": "2026-06-01", "points": 12}}
     keyed = STAFF | {"Idempotency-Key": "v-1"}
     event = client.post(events_url, json=violation, headers=keyed)
     assert event.status_code == 201, event.text
