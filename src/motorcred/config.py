@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     otp_resend_seconds: int = Field(default=60, ge=0)
     device_nonce_ttl_seconds: int = Field(default=120, ge=10)
 
+    # Verification: online codes shown by holders, bearer tokens of verifier clients.
+    online_code_ttl_seconds: int = Field(default=60, ge=10, le=600)
+    """How long an online code (亮码) may be checked after it was shown; single use."""
+    verifier_token_ttl_seconds: int = Field(default=600, ge=60, le=86400)
+    """Lifetime of a bearer token from the OAuth2 client-credentials grant."""
+
     # Notifications: "log" writes messages to the log (demo); "smtp" sends mail,
     # SMS through an e-mail-to-SMS gateway address built from ``smtp_sms_address``.
     notifier: Literal["log", "smtp"] = "log"
@@ -101,6 +107,20 @@ class Settings(BaseSettings):
     """Lifetime of a signed status list token (``exp``); re-signed before it runs out."""
     credential_validity_days: int = Field(default=365, ge=1)
     """MSO validity of an issued credential (capped by the document's own expiry)."""
+
+    # e-DL applications: the real-person check on the photo-on-file path and photo review.
+    identity_verifier: Literal["local", "http"] = "local"
+    """"local" compares photos offline (demo only, refused in production); "http" calls
+    the verification service at ``identity_http_url``."""
+    identity_http_url: str = ""
+    identity_http_token: str = ""
+    identity_http_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    identity_match_threshold: float = Field(default=0.88, gt=0, le=1)
+    """Similarity the local comparison needs to count as a match."""
+    review_lease_minutes: int = Field(default=15, ge=1, le=240)
+    """How long a reviewer's claim on a queued photo lasts before it returns to the queue."""
+    review_working_days: int = Field(default=1, ge=1, le=10)
+    """SLA of a photo review: due by the end of this many working days after submission."""
 
     @field_validator("pii_key", "blind_index_key", "session_secret")
     @classmethod

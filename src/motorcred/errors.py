@@ -116,3 +116,10 @@ class ConfigurationError(MotorcredError):
     http_status = 500
     title = "Configuration error"
     exit_code = 2
+
+
+class Unavailable(MotorcredError):
+    """A service this request depends on cannot answer now; retrying later may work."""
+
+    http_status = 503
+    title = "Service unavailable"

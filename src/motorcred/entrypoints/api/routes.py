@@ -6,7 +6,18 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from motorcred.entrypoints.api import accounts, health, photos, registry, status_lists
+    from motorcred.entrypoints.api import (
+        accounts,
+        edl_applications,
+        health,
+        photos,
+        registry,
+        review,
+        status_lists,
+        trust_list,
+        verifications,
+        verifiers,
+    )
 
     return [
         health.router,
@@ -14,4 +25,9 @@ def routers() -> list[APIRouter]:
         photos.router,
         registry.router,
         status_lists.router,
+        edl_applications.router,
+        review.router,
+        verifiers.router,
+        verifications.router,
+        trust_list.router,
     ]
