@@ -14,9 +14,6 @@ def routers() -> list[APIRouter]:
         registry,
         review,
         status_lists,
-        trust_list,
-        verifications,
-        verifiers,
     )
 
     return [
@@ -27,7 +24,4 @@ def routers() -> list[APIRouter]:
         status_lists.router,
         edl_applications.router,
         review.router,
-        verifiers.router,
-        verifications.router,
-        trust_list.router,
     ]
