@@ -36,3 +36,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import offline_code
 
     offline_code.register(app)
+    from motorcred.entrypoints.cli import keys
+
+    keys.register(app)
