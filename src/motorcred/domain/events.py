@@ -25,6 +25,7 @@ from motorcred.domain.licence_events import (
     PhotoReplaced,
     PointsCleared,
     Renewed,
+    TransferredIn,
     ViolationRecorded,
 )
 from motorcred.domain.licence_sanctions import (
@@ -100,6 +101,7 @@ __all__ = [
     "Stopped",
     "Suspended",
     "SuspensionLifted",
+    "TransferredIn",
     "UseCharacterChanged",
     "VehicleEvent",
     "VehicleStatusMarked",

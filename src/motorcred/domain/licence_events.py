@@ -27,6 +27,8 @@ class LicenceEvent(Event):
     record_kind: ClassVar[RecordKind] = "licence"
 
     def apply_to(self, licence: DrivingLicence) -> DrivingLicence:
+        if self.on < licence.first_issue_date:
+            not_applicable(self, "the event predates the first issue of the licence")
         current = licence.roll_over(self.on)
         if current.status & CLOSED and not self.allowed_when_closed():
             not_applicable(self, "the licence is closed", status=current.status_text)
@@ -247,6 +249,36 @@ class MedicalExamSubmitted(LicenceEvent):
 
 
 @dataclass(frozen=True)
+class TransferredIn(LicenceEvent):
+    """The licence moves to another issuing authority (转入); clears "transferred out"."""
+
+    event_type: ClassVar[str] = "transferred_in"
+    issuing_authority_code: str
+    issuing_authority_name: str
+
+    def check(self) -> None:
+        check_text("issuing_authority_name", self.issuing_authority_name, required=True)
+        if (
+            not self.issuing_authority_code.isdigit()
+            or not 6 <= len(self.issuing_authority_code) <= 12
+        ):
+            invalid_field("issuing_authority_code", "AUTHORITY_FORMAT", "code is 6-12 digits")
+
+    def change(self, licence: DrivingLicence) -> DrivingLicence:
+        if self.issuing_authority_code == licence.issuing_authority_code:
+            not_applicable(self, "the licence is already held by this authority")
+        status = licence.status
+        if "C" in status:
+            status = LICENCE_STATUS.remove(status, "C")
+        return replace(
+            licence,
+            issuing_authority_code=self.issuing_authority_code,
+            issuing_authority_name=" ".join(self.issuing_authority_name.split()),
+            status=status,
+        ).validate()
+
+
+@dataclass(frozen=True)
 class PhotoReplaced(LicenceEvent):
     event_type: ClassVar[str] = "photo_replaced"
     photo_ref: str
@@ -268,5 +300,6 @@ BASIC_LICENCE_EVENTS: Final[tuple[type[LicenceEvent], ...]] = (
     ClassRemoved,
     Renewed,
     MedicalExamSubmitted,
+    TransferredIn,
     PhotoReplaced,
 )

@@ -28,6 +28,7 @@ from motorcred.domain.events import (
     StatusMarked,
     Suspended,
     SuspensionLifted,
+    TransferredIn,
     ViolationRecorded,
     apply,
     event_from_payload,
@@ -302,3 +303,37 @@ def test_replay_is_deterministic_and_equals_stepwise_apply() -> None:
         stepwise = apply(stepwise, e)
     assert rebuilt == stepwise
     assert replace(rebuilt, photo_ref=None).classes_text == "C1D"
+
+
+def test_events_before_first_issue_are_refused() -> None:
+    err = refused(licence(), ViolationRecorded(on=date(2010, 4, 30), points=3))
+    assert "first issue" in err.details["reason"]
+
+
+def test_a_late_recorded_violation_counts_in_the_current_cycle() -> None:
+    # A decision recorded after the cycle rolled over is scored in the current cycle.
+    lic = apply(licence(), ViolationRecorded(on=date(2013, 5, 2), points=3))
+    lic = apply(lic, ViolationRecorded(on=date(2013, 4, 30), points=3))
+    assert (lic.cycle_start, lic.points) == (date(2013, 5, 1), 6)
+
+
+def test_transfer_to_another_authority() -> None:
+    lic = apply(licence(), StatusMarked(on=date(2014, 1, 1), code="C"))
+    moved = apply(
+        lic,
+        TransferredIn(
+            on=date(2014, 2, 1),
+            issuing_authority_code="110100",
+            issuing_authority_name="北京市公安局公安交通管理局",
+        ),
+    )
+    assert (moved.issuing_authority_code, moved.status_text) == ("110100", "A")
+    again = TransferredIn(
+        on=date(2014, 3, 1),
+        issuing_authority_code="110100",
+        issuing_authority_name="北京市公安局公安交通管理局",
+    )
+    assert "already" in refused(moved, again).details["reason"]
+    with pytest.raises(InvalidInput) as err:
+        TransferredIn(on=date(2014, 3, 1), issuing_authority_code="BJ", issuing_authority_name="x")
+    assert err.value.code == "AUTHORITY_FORMAT"
