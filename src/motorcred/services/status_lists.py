@@ -167,6 +167,14 @@ class StatusListService:
             )
         return status
 
+    def list_ids(self) -> list[int]:
+        with self._uow() as uow:
+            return uow.status_lists.ids()
+
+    def publish_all(self) -> list[PublishedStatusList]:
+        """Every list's current token (for static hosting or a verifier's offline cache)."""
+        return [self.publish(list_id) for list_id in self.list_ids()]
+
     def publish(self, list_id: int) -> PublishedStatusList:
         """The current signed token of a list: cached, or built and signed now."""
         now = self._clock()

@@ -39,3 +39,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import keys
 
     keys.register(app)
+    from motorcred.entrypoints.cli import status_lists
+
+    status_lists.register(app)
