@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -13,7 +14,10 @@ from signing_fixtures import Clock, Pki
 from motorcred.bootstrap import Container
 from motorcred.entrypoints.api.app import create_app
 from motorcred.errors import InvalidInput, NotFound
+from motorcred.formats.cose_keys import LocalSigner
+from motorcred.formats.offline_presentation.status_cache import StatusCache
 from motorcred.formats.status_list import TYP_STATUSLIST_CWT, decode_status_list_token
+from motorcred.formats.trust_list import build_trust_list, load_trust_list
 from motorcred.formats.x509 import public_key_of
 from motorcred.services.status_lists import (
     STATUS_INVALID,
@@ -251,3 +255,37 @@ def test_api_serves_the_token_with_etag_and_304(
     assert missing.headers["content-type"].startswith("application/problem+json")
     assert missing.json()["code"] == "STATUS_LIST_UNKNOWN"
     assert client.get("/api/v1/status-lists/abc").status_code == 422
+
+
+def test_published_tokens_feed_the_offline_verifiers_status_cache(
+    container: Container, pki: Pki, clock: Clock
+) -> None:
+    """What a police terminal caches (verify-code --status-cache) accepts our tokens."""
+    a, b = _allocate(container, 2)
+    with container.unit_of_work() as uow:
+        container.status_lists.set_status(uow, b.list_id, b.index, STATUS_SUSPENDED)
+        uow.commit()
+    trust_list = load_trust_list(
+        build_trust_list(
+            issuer="motorcred test",
+            seq=1,
+            issued=clock(),
+            next_update=clock() + timedelta(days=7),
+            iaca=[pki.iaca],
+            ds=[pki.ds],
+            signer=LocalSigner(pki.ds_key),
+            signer_chain=[pki.ds],
+        ),
+        anchors=[pki.iaca],
+    )
+    published = container.status_lists.publish(a.list_id)
+    cache, problems = StatusCache.load_named(
+        {f"{a.list_id}.cwt": published.token}, trust_list=trust_list, now=clock()
+    )
+    assert problems == {}
+    valid, suspended = (
+        cache.lookup(a.uri, a.index, now=clock()),
+        cache.lookup(b.uri, b.index, now=clock()),
+    )
+    assert valid is not None and (valid.word, valid.stale) == ("valid", False)
+    assert suspended is not None and suspended.word == "suspended"
