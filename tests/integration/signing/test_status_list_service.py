@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import Counter
 from datetime import timedelta
@@ -9,6 +10,8 @@ from datetime import timedelta
 import pytest
 from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from signing_fixtures import Clock, Pki
 
 from motorcred.bootstrap import Container
@@ -25,6 +28,8 @@ from motorcred.services.status_lists import (
     STATUS_VALID,
     Allocation,
 )
+
+_REGIONS = itertools.count()
 
 
 def _allocate(container: Container, count: int, purpose: str = "edl") -> list[Allocation]:
@@ -289,3 +294,45 @@ def test_published_tokens_feed_the_offline_verifiers_status_cache(
     )
     assert valid is not None and (valid.word, valid.stale) == ("valid", False)
     assert suspended is not None and suspended.word == "suspended"
+
+
+@given(
+    operations=st.lists(
+        st.one_of(
+            st.just(("allocate", 0, 0)),
+            st.tuples(st.just("set"), st.integers(0, 200), st.sampled_from([0, 1, 2])),
+        ),
+        max_size=40,
+    )
+)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_published_list_always_matches_the_recorded_statuses(
+    container: Container, pki: Pki, clock: Clock, operations: list[tuple[str, int, int]]
+) -> None:
+    region = f"T{next(_REGIONS)}"  # a fresh list per example
+    service = container.status_lists
+    model: dict[int, int] = {}
+    list_id: int | None = None
+    for op, pick, status in operations:
+        with container.unit_of_work() as uow:
+            if op == "allocate":
+                allocation = service.allocate(uow, "edl", region)
+                list_id = allocation.list_id
+                assert allocation.index not in model
+                model[allocation.index] = 0
+            elif model:
+                index = sorted(model)[pick % len(model)]
+                assert list_id is not None
+                service.set_status(uow, list_id, index, status)
+                model[index] = status
+            uow.commit()
+    if list_id is None:
+        return
+    token = decode_status_list_token(
+        service.publish(list_id).token, now=clock(), verify_key=public_key_of(pki.ds)
+    )
+    assert {index: token.get(index) for index in model} == model
+    unallocated = set(range(64)) - set(model)
+    assert all(token.get(index) == 0 for index in unallocated)
