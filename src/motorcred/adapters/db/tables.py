@@ -267,4 +267,5 @@ notification_outbox = Table(
 # modules; importing them here puts them in ``metadata`` (they import ``metadata``,
 # ``Id`` and ``TS`` from this module).
 import motorcred.adapters.db.application_tables  # noqa: E402
-import motorcred.adapters.db.credential_tables  # noqa: E402, F401
+import motorcred.adapters.db.credential_tables  # noqa: E402
+import motorcred.adapters.db.verification_tables  # noqa: E402, F401

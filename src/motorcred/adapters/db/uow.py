@@ -29,6 +29,8 @@ from motorcred.adapters.db.repositories import (
     VehicleRepository,
 )
 from motorcred.adapters.db.repositories.accounts import AccountRepository, SessionRepository
+from motorcred.adapters.db.repositories.audit import AuditRepository
+from motorcred.adapters.db.repositories.checks import ConsentRepository, OnlineCodeRepository
 from motorcred.adapters.db.repositories.credentials import CredentialRepository
 from motorcred.adapters.db.repositories.holder_binding import (
     BindingChallengeRepository,
@@ -37,6 +39,7 @@ from motorcred.adapters.db.repositories.holder_binding import (
 )
 from motorcred.adapters.db.repositories.outbox import OutboxRepository
 from motorcred.adapters.db.repositories.status_lists import StatusListRepository
+from motorcred.adapters.db.repositories.verifiers import VerifierRepository
 from motorcred.errors import Conflict, UsageError
 
 
@@ -55,6 +58,10 @@ class UnitOfWork:
     outbox: OutboxRepository
     status_lists: StatusListRepository
     credentials: CredentialRepository
+    verifiers: VerifierRepository
+    online_codes: OnlineCodeRepository
+    consents: ConsentRepository
+    audit: AuditRepository
 
     def __init__(self, engine: Engine, cipher: FieldCipher, index: BlindIndex) -> None:
         self._engine = engine
@@ -89,6 +96,10 @@ class UnitOfWork:
         self.outbox = OutboxRepository(conn, cipher, index)
         self.status_lists = StatusListRepository(conn, cipher, index)
         self.credentials = CredentialRepository(conn, cipher, index)
+        self.verifiers = VerifierRepository(conn, cipher, index)
+        self.online_codes = OnlineCodeRepository(conn, cipher, index)
+        self.consents = ConsentRepository(conn, cipher, index)
+        self.audit = AuditRepository(conn, cipher, index)
         return self
 
     def commit(self) -> None:

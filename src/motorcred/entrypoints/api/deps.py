@@ -10,7 +10,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from motorcred.errors import Forbidden, Unauthenticated
+from motorcred.services import verifiers
 from motorcred.services.accounts import HolderPrincipal, authenticate
+from motorcred.services.verifiers import VerifierPrincipal
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -55,3 +57,18 @@ def require_holder(
 
 
 Holder = Annotated[HolderPrincipal, Depends(require_holder)]
+
+
+def require_verifier(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> VerifierPrincipal:
+    """Verifier endpoints take ``Authorization: Bearer <API key or OAuth2 access token>``."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated(
+            "VERIFIER_AUTH_REQUIRED", "send a verifier API key or access token as a bearer token"
+        )
+    return verifiers.authenticate(get_container(request), credentials.credentials)
+
+
+Verifier = Annotated[VerifierPrincipal, Depends(require_verifier)]

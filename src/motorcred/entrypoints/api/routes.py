@@ -14,6 +14,8 @@ def routers() -> list[APIRouter]:
         registry,
         review,
         status_lists,
+        verifications,
+        verifiers,
     )
 
     return [
@@ -24,4 +26,6 @@ def routers() -> list[APIRouter]:
         status_lists.router,
         edl_applications.router,
         review.router,
+        verifiers.router,
+        verifications.router,
     ]

@@ -42,3 +42,9 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import status_lists
 
     status_lists.register(app)
+    from motorcred.entrypoints.cli import verifiers
+
+    verifiers.register(app)
+    from motorcred.entrypoints.cli import audit
+
+    audit.register(app)
