@@ -244,3 +244,12 @@ def test_every_one_call_builder_checks_what_the_signer_returns() -> None:
         with pytest.raises(InvalidInput) as exc:
             call()
         assert exc.value.code == "SIGNER_SIGNATURE_INVALID"
+
+
+def test_a_chain_of_two_travels_as_an_array_and_verifies() -> None:
+    iaca_der = IACA.public_bytes(Encoding.DER)
+    signer = SoftwareSigner(DS_KEY, [DS_DER, iaca_der], key_id="ds-with-root")
+    issued = sign_prepared(prepare(signer), signer)
+    assert issued.issuer_auth.unprotected[33] == [DS_DER, iaca_der]
+    report = verify_presentation(issued.encode(), trust=TrustStore([IACA]), now=NOW)
+    assert report.valid, report.to_json()["errors"]

@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 from cbor2 import CBORTag
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from mdoc_test_builder import (
     MDL,
     NOW,
@@ -42,6 +45,7 @@ from motorcred.formats.mdoc.verifier import VerificationReport, verify_presentat
 from motorcred.formats.mdoc.verify_status import StatusListProvider
 from motorcred.formats.status_list import StatusList
 from motorcred.formats.trust import TrustStore
+from motorcred.formats.x509 import MDL_DS_EKU
 
 FORMATS = Path(motorcred.formats.__file__).parent
 #: The modules whose checks the verifier runs (x509: certificate parsing of the x5chain).
@@ -122,6 +126,43 @@ def _x5chain_of_wrong_type() -> Scenario:
     built = issue(PKI)
     built.issuer_auth[1] = {33: 7}
     return dumps(document(built)), {}
+
+
+def _ds_with_profile(
+    *, digital_signature: bool = True, eku: bool = True, ds_oid: bool = True, ca: bool = False
+) -> Scenario:
+    """A DS certificate issued by the trusted IACA, off the Annex B profile in one way."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    usage = dict.fromkeys(
+        (
+            "content_commitment",
+            "key_encipherment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
+        False,
+    )
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "off-profile DS")]))
+        .issuer_name(PKI.iaca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(PKI.ds.not_valid_before_utc)
+        .not_valid_after(PKI.ds.not_valid_after_utc)
+        .add_extension(x509.KeyUsage(digital_signature=digital_signature, **usage), critical=True)
+    )
+    if eku:
+        purpose = MDL_DS_EKU if ds_oid else ExtendedKeyUsageOID.CODE_SIGNING
+        builder = builder.add_extension(x509.ExtendedKeyUsage([purpose]), critical=True)
+    if ca:
+        builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+    cert = builder.sign(PKI.iaca_key, hashes.SHA256())
+    return _doc(signer_key=key, x5chain=[cert.public_bytes(Encoding.DER)]), {}
 
 
 def _iaca_as_signer() -> Scenario:
@@ -216,6 +257,10 @@ MORE_SCENARIOS: list[tuple[str, Callable[[], Scenario]]] = [
     ("MDOC_MALFORMED", lambda: (dumps({"version": "1.0", "documents": [{"docType": MDL}]}), {})),
     ("MDOC_MALFORMED", lambda: (dumps({"docType": MDL, "issuerSigned": {"issuerAuth": 1}}), {})),
     ("MDOC_MALFORMED", _x5chain_of_wrong_type),
+    ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(digital_signature=False)),
+    ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(eku=False)),
+    ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(ds_oid=False)),
+    ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(ca=True)),
     ("MDOC_ELEMENT_TYPE", lambda: (_doc(elements={NS: {"age_over_18": "yes"}}), {})),
     (
         "MDOC_STATUS_UNAVAILABLE",
@@ -265,3 +310,9 @@ def test_scenario_produces_its_code(code: str) -> None:
 def test_more_scenarios(code: str, index: int) -> None:
     report = run(MORE_SCENARIOS[index][1]())
     assert code in reported(report), reported(report)
+
+
+def test_the_off_profile_builder_without_deviation_passes() -> None:
+    """So each MDOC_CERT_NOT_DS scenario above fails for its own deviation only."""
+    report = run(_ds_with_profile())
+    assert report.valid, reported(report)
