@@ -5,13 +5,16 @@ and a holder who is signed up, bound and has a device key — all through the AP
 from __future__ import annotations
 
 import base64
+import importlib.util
 import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from fastapi.testclient import TestClient
+from PIL import Image
 
 from motorcred.bootstrap import Container
 from motorcred.domain.licence import DrivingLicence
@@ -32,6 +35,18 @@ ON_FILE = portraits.encode(portraits.good(), quality=90)
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+def someone_else() -> bytes:
+    """A live photo of another person: face 0 of scikit-image's LFW sample (in the wheel)."""
+    spec = importlib.util.find_spec("skimage")
+    assert spec is not None and spec.submodule_search_locations
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "lfw_subset.npy"
+    face = Image.fromarray((np.load(path)[0] * 255).astype("uint8"))
+    face = face.resize((150, 150), Image.Resampling.BICUBIC).convert("RGB")
+    canvas = Image.new("RGB", (portraits.WIDTH, portraits.HEIGHT), portraits.BACKGROUND)
+    canvas.paste(face, (90, 200))
+    return portraits.encode(canvas, quality=90)
 
 
 def selfie() -> bytes:

@@ -48,3 +48,6 @@ def register(app: typer.Typer) -> None:
     from motorcred.entrypoints.cli import audit
 
     audit.register(app)
+    from motorcred.entrypoints.cli import review
+
+    review.register(app)

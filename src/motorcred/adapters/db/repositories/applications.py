@@ -190,14 +190,6 @@ class ApplicationRepository(Repository):
         r = self.connection.execute(select(T).where(T.c.claim_token == token)).first()
         return None if r is None else _row(r)
 
-    def release_claim(self, application_id: int, token: str, *, now: datetime) -> bool:
-        stmt = (
-            update(T)
-            .where(T.c.id == application_id, T.c.claim_token == token, T.c.state == "in_review")
-            .values(claim_token=None, claimed_by=None, claim_expires_at=None, updated_at=now)
-        )
-        return self.connection.execute(stmt).rowcount == 1
-
     def queue_summary(self, now: datetime) -> QueueSummary:
         waiting = T.c.state == "in_review"
         claimed = and_(waiting, T.c.claim_expires_at > now)
