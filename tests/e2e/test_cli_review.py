@@ -66,3 +66,6 @@ def test_overdue_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
     text = runner.invoke(app, ["review", "overdue"])
     assert text.exit_code == 0 and "overdue" in text.output and "Traceback" not in text.output
     assert runner.invoke(app, ["review", "--help"]).exit_code == 0
+    pending = runner.invoke(app, ["review", "generate-pending", "--json"])
+    assert pending.exit_code == 0, pending.output
+    assert json.loads(pending.stdout) == {"ok": True, "handed_to_generation": 0}

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from motorcred.adapters.db.repositories.applications import ApplicationRepository
+from motorcred.adapters.db.repositories.applications import ApplicationRepository, PhotoRepository
 from motorcred.domain.eligibility import check_eligibility
 from motorcred.errors import MotorcredError, NotFound
+from motorcred.services.devices import active_device
 from motorcred.services.issuance import LicenceSubject
 from motorcred.services.registry_mapping import stored_licence, stored_person
 
@@ -97,6 +98,39 @@ def generate_approved(
             uow.commit()
 
     run_job(job)
+
+
+def generate_pending(
+    container: Container,
+    generator: EdlGenerator,
+    *,
+    limit: int = 100,
+    run_job: JobRunner = run_inline,
+) -> int:
+    """Re-run generation for applications left ``approved`` (a crash, a signer outage).
+
+    Safe to run at any time and as often as wanted: generation is keyed by the
+    application id, so an application is never issued twice. Returns how many
+    applications were handed to generation.
+    """
+    with container.unit_of_work() as uow:
+        apps = ApplicationRepository(uow.connection, container.cipher, container.blind_index)
+        photos = PhotoRepository(uow.connection, container.cipher, container.blind_index)
+        pending: list[ApprovedApplication] = []
+        for row in apps.in_state("approved", limit=limit):
+            photo = photos.get(row.photo_ref) if row.photo_ref else None
+            device = active_device(uow, row.account_id)
+            if row.licence_id is None or photo is None or device is None:
+                log.warning("approved application %s cannot be generated yet", row.id)
+                continue
+            pending.append(
+                ApprovedApplication(
+                    row.id, row.account_id, row.licence_id, photo, device.public_key
+                )
+            )
+    for approved in pending:
+        generate_approved(container, generator, approved, run_job=run_job)
+    return len(pending)
 
 
 class IssuanceGenerator:

@@ -51,5 +51,23 @@ def overdue(
         console.print(table)
 
 
+@review_app.command("generate-pending")
+@handle_errors
+def generate_pending_command(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="Most handled.")] = 100,
+    as_json: JsonFlag = False,
+) -> None:
+    """Issue the e-licences of approved applications whose generation did not finish."""
+    from motorcred.entrypoints.cli.registry import container
+    from motorcred.services.edl_generation import IssuanceGenerator, generate_pending
+
+    with container() as built:
+        handed = generate_pending(built, IssuanceGenerator(built), limit=limit)
+    if as_json:
+        emit_json({"ok": True, "handed_to_generation": handed})
+    else:
+        console.print(f"handed [bold]{handed}[/] approved application(s) to generation")
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(review_app, name="review")

@@ -153,6 +153,15 @@ class ApplicationRepository(Repository):
         result = self.connection.execute(stmt.values(state=state, updated_at=now, **values))
         return result.rowcount == 1
 
+    def in_state(self, state: str, *, limit: int = 100) -> list[ApplicationRow]:
+        stmt = (
+            select(T)
+            .where(T.c.state == state)
+            .order_by(T.c.updated_at, T.c.id)
+            .limit(clamp_limit(limit))
+        )
+        return [_row(r) for r in self.connection.execute(stmt)]
+
     # ------------------------------------------------------------------ review queue
 
     def _claimable(self, now: datetime) -> Any:
