@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import NoReturn
 
-from motorcred.domain import classes as cls
+from motorcred.domain import classes as permitted
 from motorcred.domain.citizen_id import parse_citizen_id
 from motorcred.domain.codes import LICENCE_STATUS
 from motorcred.domain.dates import add_months, add_years, anniversary_on_or_before
@@ -56,7 +56,7 @@ class DrivingLicence:
 
     @classmethod
     def create(
-        cls_,
+        cls,
         *,
         number: str,
         file_number: str,
@@ -77,15 +77,17 @@ class DrivingLicence:
         probation_extended_until: date | None = None,
     ) -> DrivingLicence:
         """A validated licence from stored or imported values."""
-        grants = {cls.driving_class(code).code: day for code, day in class_grants.items()}
+        grants = {permitted.driving_class(code).code: day for code, day in class_grants.items()}
         if not grants:
             raise InvalidInput(
                 "CLASS_UNKNOWN", "a licence holds at least one class", details={"field": "classes"}
             )
-        licence = cls_(
+        licence = cls(
             number=parse_citizen_id(number, field="number").value,
             file_number=validate_file_number(file_number),
-            class_grants=dict(sorted(grants.items(), key=lambda kv: cls.CLASS_ORDER.index(kv[0]))),
+            class_grants=dict(
+                sorted(grants.items(), key=lambda kv: permitted.CLASS_ORDER.index(kv[0]))
+            ),
             first_issue_date=first_issue_date,
             valid_from=valid_from,
             valid_until=valid_until,
@@ -106,7 +108,7 @@ class DrivingLicence:
 
     @classmethod
     def issue(
-        cls_,
+        cls,
         *,
         number: str,
         file_number: str,
@@ -119,23 +121,23 @@ class DrivingLicence:
     ) -> DrivingLicence:
         """A first licence: first-application classes only, at an allowed age."""
         holder = parse_citizen_id(number, field="number")
-        codes = cls.parse_classes(classes)
+        codes = permitted.parse_classes(classes)
         age = age_on(holder.birth_date, issued_on)
         for code in codes:
-            if not cls.CLASSES[code].may_be_first:
+            if not permitted.CLASSES[code].may_be_first:
                 raise InvalidInput(
                     "CLASS_NOT_FIRST_APPLICATION",
                     f"class {code} can only be added to an existing licence",
                     details={"field": "classes", "value": code},
                 )
-            if not cls.age_allows_application(code, age):
+            if not permitted.age_allows_application(code, age):
                 raise InvalidInput(
                     "CLASS_AGE",
                     f"class {code} cannot be applied for at age {age}",
                     details={"field": "classes", "value": code, "age": age},
                 )
         first_period = rules.validity_years[0]
-        licence = cls_.create(
+        licence = cls.create(
             number=holder.value,
             file_number=file_number,
             class_grants=dict.fromkeys(codes, issued_on),
@@ -183,7 +185,7 @@ class DrivingLicence:
     @property
     def classes_text(self) -> str:
         """Stored concatenated form ("C1D")."""
-        return cls.format_classes(self.class_grants)
+        return permitted.format_classes(self.class_grants)
 
     @property
     def status_text(self) -> str:
@@ -195,9 +197,9 @@ class DrivingLicence:
 
     def may_drive(self, wanted: str, *, on: date | None = None) -> bool:
         """Whether the classes allow ``wanted``; with ``on``, also the large-vehicle age limit."""
-        if not cls.may_drive(self.classes, wanted):
+        if not permitted.may_drive(self.classes, wanted):
             return False
-        if on is not None and cls.CLASSES[cls.driving_class(wanted).code].large_vehicle:
+        if on is not None and permitted.CLASSES[permitted.driving_class(wanted).code].large_vehicle:
             return on < self.large_classes_end()
         return True
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import ClassVar, Final
 
-from motorcred.domain import classes as cls
+from motorcred.domain import classes as permitted
 from motorcred.domain.codes import LICENCE_STATUS
 from motorcred.domain.dates import add_months, add_years
 from motorcred.domain.dates import whole_years_between as age_on
@@ -156,7 +156,7 @@ class ClassAdded(LicenceEvent):
     code: str
 
     def check(self) -> None:
-        cls.driving_class(self.code, field="code")
+        permitted.driving_class(self.code, field="code")
 
     def change(self, licence: DrivingLicence) -> DrivingLicence:
         blocked = licence.status & BLOCKS_CLASS_CHANGE
@@ -167,10 +167,10 @@ class ClassAdded(LicenceEvent):
         if licence.may_drive(self.code):
             not_applicable(self, f"class {self.code} is already held or included")
         age = age_on(licence.birth_date, self.on)
-        if not cls.age_allows_application(self.code, age):
+        if not permitted.age_allows_application(self.code, age):
             not_applicable(self, f"class {self.code} cannot be applied for at age {age}")
         grants = {**licence.class_grants, self.code: self.on}
-        ordered = {c: grants[c] for c in cls.canonical_order(grants)}
+        ordered = {c: grants[c] for c in permitted.canonical_order(grants)}
         changed = replace(licence, class_grants=ordered)
         return replace(changed, medical_exam_due=changed.next_medical_exam_due(after=self.on))
 
@@ -184,7 +184,7 @@ class ClassRemoved(LicenceEvent):
     reason: str | None = None
 
     def check(self) -> None:
-        cls.driving_class(self.code, field="code")
+        permitted.driving_class(self.code, field="code")
         check_text("reason", self.reason)
 
     def change(self, licence: DrivingLicence) -> DrivingLicence:
