@@ -25,7 +25,7 @@ from datetime import date
 from typing import Any, Final
 
 from motorcred.domain.licence import DrivingLicence
-from motorcred.domain.rollout import RolloutCalendar
+from motorcred.domain.rollout import Credential, RolloutCalendar
 
 RULES_VERSION: Final = "2026-11-23"
 """Date of the rule table below; quoted with every answer."""
@@ -224,16 +224,25 @@ def check_eligibility(licence: DrivingLicence, on: date) -> Eligibility:
     return Eligibility(tuple(found.values()))
 
 
-def rollout_refusal(calendar: RolloutCalendar, area_code: str, on: date) -> Refusal | None:
-    """``EDL_NOT_AVAILABLE_IN_CITY`` naming the start date, or ``None`` when enabled."""
-    answer = calendar.edl_enabled(area_code, on)
+_CREDENTIAL_NAMES: Final[Mapping[Credential, tuple[str, str]]] = {
+    "edl": ("电子驾驶证", "electronic driving licence"),
+    "evrc": ("电子行驶证", "electronic vehicle registration"),
+}
+
+
+def rollout_refusal(
+    calendar: RolloutCalendar, area_code: str, on: date, *, credential: Credential = "edl"
+) -> Refusal | None:
+    """``EDL_NOT_AVAILABLE_IN_CITY`` (or ``EVRC_…``) naming the start date; ``None`` if enabled."""
+    answer = calendar.availability(credential, area_code, on)
     if answer.enabled:
         return None
     start = answer.starts_on.isoformat()
+    name_zh, name_en = _CREDENTIAL_NAMES[credential]
     return Refusal(
-        "EDL_NOT_AVAILABLE_IN_CITY",
-        f"{answer.city.name}自{start}起开通电子驾驶证",
-        f"the electronic driving licence is offered in {answer.city.name} from {start}",
+        f"{credential.upper()}_NOT_AVAILABLE_IN_CITY",
+        f"{answer.city.name}自{start}起开通{name_zh}",
+        f"the {name_en} is offered in {answer.city.name} from {start}",
         f"请于{start}或之后再申请",
         f"apply on or after {start}",
         details={"city": answer.city.code, "starts_on": start},
