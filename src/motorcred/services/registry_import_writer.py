@@ -4,8 +4,9 @@ Rows are matched to stored records by natural key (ID number; VIN) with one
 lookup per batch, and compared by the keyed content hash the repositories
 store, so an unchanged row costs no decryption and no write — which is what
 makes a re-import a cheap no-op. Clashes with other records (a file number or
-plate in use, an unknown owner) raise the same stable errors as the admin API;
-the import then retries the batch row by row to pin the clash on its row.
+plate in use, an unknown owner) raise the same stable errors as the admin API,
+and a record that events have changed since is not overwritten; the import then
+retries the batch row by row to pin the refusal on its row.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ def write_drivers(uow: UnitOfWork, rows: Sequence[DriverRow], now: datetime) -> 
             person_id, stored_hash = found
             person = "unchanged"
             if stored_hash != uow.persons.content_hash(_PERSON, data):
+                store.ensure_no_events("person", person_id)
                 uow.persons.update(person_id, data, now=now)
                 person = "updated"
         if row.licence is None:
@@ -64,6 +66,7 @@ def write_drivers(uow: UnitOfWork, rows: Sequence[DriverRow], now: datetime) -> 
             uow.licences.add(licence, now=now)
             outcomes.append(_merge(person, "created"))
         else:
+            store.ensure_no_events("licence", licence_id)
             uow.licences.update(licence_id, licence, now=now)
             outcomes.append(_merge(person, "updated"))
     return outcomes
@@ -73,6 +76,7 @@ def write_vehicles(uow: UnitOfWork, rows: Sequence[VehicleRow], now: datetime) -
     owners = uow.persons.find_by_id_numbers(r.vehicle.owner_id_number for r in rows)
     vehicles = uow.vehicles.find_by_vins(r.vehicle.vin for r in rows)
     plates = uow.vehicles.find_by_plates(r.vehicle.plate for r in rows)
+    store = RegistryStore(uow)
     outcomes: list[Outcome] = []
     for row in rows:
         vehicle = row.vehicle
@@ -90,6 +94,7 @@ def write_vehicles(uow: UnitOfWork, rows: Sequence[VehicleRow], now: datetime) -
         elif found[1] == uow.vehicles.content_hash(_VEHICLE, data):
             outcomes.append("unchanged")
         else:
+            store.ensure_no_events("vehicle", found[0])
             uow.vehicles.update(found[0], data, now=now)
             outcomes.append("updated")
     return outcomes

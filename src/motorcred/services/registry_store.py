@@ -103,6 +103,20 @@ class RegistryStore:
         if holder is not None and holder.id != vehicle_id:
             raise plate_taken(plate, field)
 
+    def ensure_no_events(self, kind: str, record_id: int) -> None:
+        """Refuse to overwrite a record that events have changed (the import's rows).
+
+        An import row replaces the record wholesale; after an event the history
+        explains the record, and overwriting it would silently undo that event.
+        """
+        if self.uow.events.last_seq(kind, record_id):
+            raise Conflict(
+                "IMPORT_RECORD_HAS_EVENTS",
+                f"the {kind} has changed through events since it was imported; "
+                "record further changes as events instead of re-importing it",
+                details={"record_kind": kind, "record_id": record_id},
+            )
+
     # ------------------------------------------------------------------ idempotency
 
     def replay(self, scope: str, key: str | None, request: Any) -> int | None:

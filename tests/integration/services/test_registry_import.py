@@ -152,3 +152,22 @@ def test_demo_seed_is_deterministic_idempotent_and_sealed(
     for secret in secrets:
         assert secret not in blob
         assert secret.encode("utf-8") not in raw_sqlite
+
+
+def test_reimport_never_undoes_an_event(container: Container) -> None:
+    rows = generate(3, seed=8).drivers
+    content = to_csv(DRIVER_COLUMNS, rows)
+    container.registry_import.import_csv(lines(content))
+    entry = container.registry.find(id_number=rows[1]["id_number"])
+    assert entry.licence is not None
+    before = entry.licence.licence.points
+    cycle_day = entry.licence.licence.cycle_start.isoformat()
+    container.registry_events.record(
+        "licence", entry.licence.id, "violation", {"on": cycle_day, "points": 2},
+        recorded_by="staff",
+    )  # fmt: skip
+    again = container.registry_import.import_csv(lines(content))
+    assert (again.unchanged, again.updated) == (2, 0)
+    assert [(r.line, r.code) for r in again.rejected] == [(3, "IMPORT_RECORD_HAS_EVENTS")]
+    licence = container.registry.get_licence(entry.licence.id).licence
+    assert licence.points == before + 2
