@@ -230,3 +230,13 @@ def test_audit_tampering_is_detected_by_the_cli(
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False and report["problem"]["code"] == problem
+
+
+def test_staff_and_holder_tokens_are_not_verifiers(client: TestClient, holder: HolderSetup) -> None:
+    for headers in (holder.headers, {"Authorization": "Bearer integration-staff-token"}):
+        answer = client.post("/api/v1/verifications", json={"code": "MC0:x"}, headers=headers)
+        assert (answer.status_code, answer.json()["code"]) == (403, "VERIFIER_ROLE_FORBIDDEN")
+    answer = client.post(
+        "/api/v1/verifications", json={"code": "MC0:x"}, headers={"Authorization": "Bearer junk"}
+    )
+    assert (answer.status_code, answer.json()["code"]) == (401, "VERIFIER_AUTH_REQUIRED")

@@ -68,7 +68,26 @@ def require_verifier(
         raise Unauthenticated(
             "VERIFIER_AUTH_REQUIRED", "send a verifier API key or access token as a bearer token"
         )
-    return verifiers.authenticate(get_container(request), credentials.credentials)
+    token = credentials.credentials
+    if not token.startswith((verifiers.API_KEY_PREFIX, verifiers.TOKEN_PREFIX)):
+        # A staff or holder token is a real caller, just not a verifier: say so (403)
+        # instead of "log in" (401), so a misconfigured terminal is easy to diagnose.
+        expected = request.app.state.settings.staff_token
+        is_staff = hmac.compare_digest(token.encode(), expected.encode())
+        if is_staff or _is_holder(request, token):
+            raise Forbidden(
+                "VERIFIER_ROLE_FORBIDDEN",
+                "this endpoint is for registered verifier organisations, not staff or holders",
+            )
+    return verifiers.authenticate(get_container(request), token)
+
+
+def _is_holder(request: Request, token: str) -> bool:
+    try:
+        authenticate(get_container(request), token)
+    except Unauthenticated:
+        return False
+    return True
 
 
 Verifier = Annotated[VerifierPrincipal, Depends(require_verifier)]
