@@ -21,6 +21,7 @@ two racing applications cannot both succeed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Final
 
@@ -121,11 +122,31 @@ class IssuanceService:
                 )
                 for request in pending
             ]
-            self._store(signed)
+            stored = {s.key: s for s in self._store(signed)}
+        else:
+            stored = {}
+        # Build the answer from what this call stored (no need to read the sealed
+        # documents back); read only what a concurrent retry stored instead.
+        unknown = [r.key for r in requests if reserved[r.key].state == "pending"]
+        unknown = [key for key in unknown if key not in stored]
         with self._uow() as uow:
-            rows = uow.credentials.by_idempotency_keys([r.key for r in requests])
+            rows = {**reserved, **uow.credentials.by_idempotency_keys(unknown)}
             previous = uow.credentials.predecessor_ids([row.id for row in rows.values()])
-        return [issued(rows[r.key], previous.get(rows[r.key].id)) for r in requests]
+        results = []
+        for request in requests:
+            row = rows[request.key]
+            mine = stored.get(request.key)
+            if mine is not None:
+                row = replace(
+                    row,
+                    state="active",
+                    document=mine.document,
+                    issued_at=mine.issued_at,
+                    valid_from=mine.issued_at,
+                    valid_until=mine.valid_until,
+                )
+            results.append(issued(row, previous.get(row.id)))
+        return results
 
     def _valid_until(self, licence: DrivingLicence, now: datetime) -> datetime:
         until = now + timedelta(days=self._settings.credential_validity_days)
@@ -182,15 +203,17 @@ class IssuanceService:
                 return uow.credentials.by_idempotency_keys(keys)
         raise Conflict("RECORD_CONFLICT", "could not reserve the credentials; retry")
 
-    def _store(self, signed: Sequence[SignedDocument]) -> None:
-        """Step 3: activate the signed credentials and supersede what they replace."""
+    def _store(self, signed: Sequence[SignedDocument]) -> list[SignedDocument]:
+        """Step 3: activate the signed credentials and supersede what they replace.
+
+        Returns the documents stored by this call (a concurrent retry may have
+        stored some of them first; those are left alone)."""
         now = self._clock()
         with self._uow() as uow:
             rows = uow.credentials.by_idempotency_keys([s.key for s in signed])
-            # A concurrent retry may have stored some already: leave those alone.
             todo = [s for s in signed if rows[s.key].state == "pending"]
             if not todo:
-                return
+                return []
             subjects = {rows[s.key].subject_id: rows[s.key].id for s in todo}
             current = uow.credentials.active_for_subjects(KIND_EDL, SUBJECT_LICENCE, list(subjects))
             for subject_id, previous in current.items():
@@ -210,6 +233,7 @@ class IssuanceService:
                 now=now,
             )
             uow.commit()
+        return todo
 
     def _invalidate(
         self,

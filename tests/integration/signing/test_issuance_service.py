@@ -143,7 +143,7 @@ def test_crash_between_signing_and_storing_then_retry_issues_exactly_once(
     signed: list[bytes] = []
     real_store = IssuanceService._store
 
-    def crash_after_signing(self: IssuanceService, documents: list[SignedDocument]) -> None:
+    def crash_after_signing(self: IssuanceService, documents: list[SignedDocument]) -> Any:
         signed.extend(d.document for d in documents)  # signed, never stored
         raise RuntimeError("process killed after signing")
 
@@ -300,7 +300,7 @@ def test_batch_crash_after_signing_then_retry_issues_each_once(
     keys = [device_key()]
     real_store = IssuanceService._store
 
-    def crash(self: IssuanceService, documents: list[SignedDocument]) -> None:
+    def crash(self: IssuanceService, documents: list[SignedDocument]) -> Any:
         raise RuntimeError("process killed after signing")
 
     monkeypatch.setattr(IssuanceService, "_store", crash)
