@@ -243,8 +243,15 @@ class FileKeystore:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
+        # The key first, then the certificate: a key is listed (keys()) only once its
+        # certificate exists, so a reader never sees half an entry.
+        cert_pem = certificate.public_bytes(serialization.Encoding.PEM)
         _write_new(key_path, key_pem, private=True)
-        _write_new(cert_path, certificate.public_bytes(serialization.Encoding.PEM), private=False)
+        try:
+            _write_new(cert_path, cert_pem, private=False)
+        except MotorcredError:
+            key_path.unlink(missing_ok=True)  # no orphan key blocking a retry
+            raise
         if make_current:
             self.make_current(issuer, key_id)
         return KeyEntry(issuer, key_id, certificate, make_current)

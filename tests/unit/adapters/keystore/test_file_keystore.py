@@ -264,3 +264,25 @@ def test_status_list_token_signed_with_a_keystore_signer(store: FileKeystore) ->
 
     decoded = decode_status_list_token(token, now=NOW, trust=resolve)
     assert decoded.status(7) == "invalid"
+
+
+def test_a_failed_certificate_write_leaves_no_orphan_key(
+    store: FileKeystore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from motorcred.adapters.keystore import files
+
+    real_write = files._write_new
+
+    def failing_write(path: Path, data: bytes, *, private: bool) -> None:
+        if path.name.endswith(".cert.pem"):
+            raise ConfigurationError("KEYSTORE_UNWRITABLE", "disk full")
+        real_write(path, data, private=private)
+
+    monkeypatch.setattr(files, "_write_new", failing_write)
+    key, cert = NATIONAL.ds()
+    with pytest.raises(ConfigurationError):
+        store.add_document_signer("national", "ds-1", key, cert)
+    assert not (store.root / "national" / "ds" / "ds-1.key.pem").exists()
+    monkeypatch.setattr(files, "_write_new", real_write)
+    store.add_document_signer("national", "ds-1", key, cert)  # the retry succeeds
+    assert [k.key_id for k in store.keys("national")] == ["ds-1"]
