@@ -27,6 +27,7 @@ from motorcred.errors import ConfigurationError
 from motorcred.services.device_events import DeviceReplaced, DeviceReplacedHook
 from motorcred.services.issuance import IssuanceService
 from motorcred.services.status_lists import StatusListService
+from motorcred.services.trust_list import TrustListService
 
 if TYPE_CHECKING:
     from motorcred.services.demo_seed import DemoSeedReport, DemoSeedService
@@ -100,6 +101,14 @@ class Container:
     @property
     def status_lists(self) -> StatusListService:
         return StatusListService(self.unit_of_work, self.clock, self.settings, self.keystore)
+
+    @property
+    def trust_list(self) -> TrustListService:
+        # Kept for the process: it caches the signed list until the certificates change.
+        service = self._services.get("trust_list")
+        if not isinstance(service, TrustListService):
+            service = self._services["trust_list"] = TrustListService(self.keystore, self.clock)
+        return service
 
     @property
     def issuance(self) -> IssuanceService:

@@ -14,6 +14,7 @@ def routers() -> list[APIRouter]:
         registry,
         review,
         status_lists,
+        trust_list,
         verifications,
         verifiers,
     )
@@ -28,4 +29,5 @@ def routers() -> list[APIRouter]:
         review.router,
         verifiers.router,
         verifications.router,
+        trust_list.router,
     ]
