@@ -1,4 +1,4 @@
-"""Issuing e-DLs: reserve → sign → store, supersede, follow the registry, suspend.
+"""Issuing e-DLs and e-VRCs: reserve → sign → store, supersede, follow the registry, suspend.
 
 A crash between signing and storing must neither lose the application nor
 issue twice, so issuance is three steps keyed by the application id:
@@ -21,9 +21,9 @@ two racing applications cannot both succeed.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
-from typing import Final
+from typing import Final, Protocol
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -33,14 +33,17 @@ from motorcred.config import Settings
 from motorcred.domain.licence import DrivingLicence
 from motorcred.errors import Conflict, InvalidInput, NotFound, Refused
 from motorcred.formats.device_proof import cose_key_bytes, public_key_from_cose_bytes
-from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE
+from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE, MVRC_DOCTYPE
 from motorcred.services.issuance_steps import (
     EdlRequest,
+    EvrcRequest,
     IssuedCredential,
     LicenceSubject,
     SignedDocument,
+    VehicleSubject,
     issued,
     sign_edl,
+    sign_evrc,
 )
 from motorcred.services.status_lists import (
     STATUS_INVALID,
@@ -50,12 +53,47 @@ from motorcred.services.status_lists import (
     StatusListService,
 )
 
-__all__ = ["EdlRequest", "IssuanceService", "IssuedCredential", "LicenceSubject"]
+__all__ = [
+    "EdlRequest",
+    "EvrcRequest",
+    "IssuanceService",
+    "IssuedCredential",
+    "LicenceSubject",
+    "VehicleSubject",
+]
 
 KIND_EDL: Final = "edl"
 SUBJECT_LICENCE: Final = "licence"
+KIND_EVRC: Final = "evrc"
+SUBJECT_VEHICLE: Final = "vehicle"
 MAX_BATCH: Final = 1000
 _RESERVE_ATTEMPTS: Final = 3
+
+
+@dataclass(frozen=True)
+class _Target:
+    """What kind of credential a request issues, and for which kind of registry record."""
+
+    kind: str
+    subject_kind: str
+    doctype: str
+
+
+_EDL: Final = _Target(KIND_EDL, SUBJECT_LICENCE, MDL_DOCTYPE)
+_EVRC: Final = _Target(KIND_EVRC, SUBJECT_VEHICLE, MVRC_DOCTYPE)
+
+
+class _Request(Protocol):
+    """What reserving needs of an e-DL or e-VRC request."""
+
+    @property
+    def account_id(self) -> int | None: ...
+    @property
+    def device_key(self) -> ec.EllipticCurvePublicKey: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def subject_id(self) -> int: ...
 
 
 def _issued(uow: UnitOfWork, row: CredentialRow) -> IssuedCredential:
@@ -148,6 +186,37 @@ class IssuanceService:
             results.append(issued(row, previous.get(row.id)))
         return results
 
+    def issue_evrc(
+        self,
+        *,
+        account_id: int | None,
+        subject: VehicleSubject,
+        device_key: ec.EllipticCurvePublicKey,
+        application_id: str,
+    ) -> IssuedCredential:
+        """Issue (or, on retry, return) the e-VRC of ``application_id``; same three steps.
+
+        The vehicle's previous e-VRC, if any, is superseded (INVALID in its status list).
+        """
+        request = EvrcRequest(account_id, subject, device_key, application_id)
+        now = self._clock().astimezone(UTC).replace(microsecond=0)
+        reserved = self._reserve([request], _EVRC)[request.key]
+        if reserved.state == "pending":
+            signer = self._signers.signer(self._settings.keystore_issuer, now=now)
+            signed = sign_evrc(
+                request,
+                reserved,
+                signer=signer,
+                status_uri=self._status_lists.uri(reserved.status_list_id),
+                now=now,
+                valid_until=now + timedelta(days=self._settings.credential_validity_days),
+            )
+            self._store([signed])
+        with self._uow() as uow:
+            row = uow.credentials.by_idempotency_key(request.key)
+            assert row is not None  # reserved above; credential rows are never deleted
+            return _issued(uow, row)
+
     def _valid_until(self, licence: DrivingLicence, now: datetime) -> datetime:
         until = now + timedelta(days=self._settings.credential_validity_days)
         if licence.valid_until is not None:
@@ -162,7 +231,9 @@ class IssuanceService:
             )
         return until
 
-    def _reserve(self, requests: Sequence[EdlRequest]) -> dict[str, CredentialRow]:
+    def _reserve(
+        self, requests: Sequence[_Request], target: _Target = _EDL
+    ) -> dict[str, CredentialRow]:
         """Step 1: a pending row and a status index per new request (one transaction)."""
         keys = [r.key for r in requests]
         for attempt in range(_RESERVE_ATTEMPTS):
@@ -174,18 +245,18 @@ class IssuanceService:
                         _same_request(request, existing.get(request.key))
                     if not fresh:
                         return existing
-                    allocations = self._status_lists.allocate_many(uow, KIND_EDL, len(fresh))
+                    allocations = self._status_lists.allocate_many(uow, target.kind, len(fresh))
                     uow.credentials.reserve_many(
                         [
                             {
-                                "kind": KIND_EDL,
-                                "subject_kind": SUBJECT_LICENCE,
-                                "subject_id": request.subject.licence_id,
+                                "kind": target.kind,
+                                "subject_kind": target.subject_kind,
+                                "subject_id": request.subject_id,
                                 "account_id": request.account_id,
                                 "device_key": cose_key_bytes(request.device_key),
                                 "status_list_id": allocation.list_id,
                                 "status_index": allocation.index,
-                                "doctype": MDL_DOCTYPE,
+                                "doctype": target.doctype,
                                 "idempotency_key": request.key,
                             }
                             for request, allocation in zip(fresh, allocations, strict=True)
@@ -215,7 +286,11 @@ class IssuanceService:
             if not todo:
                 return []
             subjects = {rows[s.key].subject_id: rows[s.key].id for s in todo}
-            current = uow.credentials.active_for_subjects(KIND_EDL, SUBJECT_LICENCE, list(subjects))
+            # One call stores one kind of credential (e-DLs or an e-VRC).
+            first = rows[todo[0].key]
+            current = uow.credentials.active_for_subjects(
+                first.kind, first.subject_kind, list(subjects)
+            )
             for subject_id, previous in current.items():
                 self._invalidate(uow, previous, "superseded", superseded_by=subjects[subject_id])
             uow.credentials.complete_many(
@@ -317,14 +392,11 @@ class IssuanceService:
         return len(rows)
 
 
-def _same_request(request: EdlRequest, row: CredentialRow | None) -> None:
+def _same_request(request: _Request, row: CredentialRow | None) -> None:
     if row is None:
         return
-    if (
-        row.device_key != cose_key_bytes(request.device_key)
-        or row.subject_id != request.subject.licence_id
-    ):
+    if row.device_key != cose_key_bytes(request.device_key) or row.subject_id != request.subject_id:
         raise Conflict(
             "IDEMPOTENCY_KEY_REUSED",
-            "this application id was used for another licence or device",
+            "this application id was used for another licence, vehicle or device",
         )

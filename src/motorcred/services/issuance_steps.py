@@ -1,4 +1,4 @@
-"""The pieces of e-DL issuance: requests, the signing step, and the shapes returned.
+"""The pieces of issuance (e-DL and e-VRC): requests, the signing step, the shapes returned.
 
 :mod:`motorcred.services.issuance` drives them (reserve → sign → store); this
 module holds what does not touch a transaction, so the service stays readable.
@@ -17,11 +17,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from motorcred.adapters.db.repositories.credentials import CredentialRow
 from motorcred.domain.licence import DrivingLicence
 from motorcred.domain.person import Person
+from motorcred.domain.vehicle import Vehicle
 from motorcred.formats.device_proof import public_key_from_cose_bytes
-from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE
+from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE, MVRC_DOCTYPE
 from motorcred.formats.mdoc.issuance import issue
 from motorcred.formats.signer import DocumentSigner
-from motorcred.services.credential_elements import edl_elements
+from motorcred.services.credential_elements import Namespaces, edl_elements, evrc_elements
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,38 @@ class EdlRequest:
     @property
     def key(self) -> str:
         return f"edl:{self.application_id}"
+
+    @property
+    def subject_id(self) -> int:
+        return self.subject.licence_id
+
+
+@dataclass(frozen=True)
+class VehicleSubject:
+    """What an e-VRC is made from: the registry vehicle, its owner, the issuing office."""
+
+    vehicle_id: int
+    vehicle: Vehicle
+    owner: Person
+    issuing_authority: str
+
+
+@dataclass(frozen=True)
+class EvrcRequest:
+    """One e-VRC to issue; ``application_id`` makes the request idempotent."""
+
+    account_id: int | None
+    subject: VehicleSubject
+    device_key: ec.EllipticCurvePublicKey
+    application_id: str
+
+    @property
+    def key(self) -> str:
+        return f"evrc:{self.application_id}"
+
+    @property
+    def subject_id(self) -> int:
+        return self.subject.vehicle_id
 
 
 @dataclass(frozen=True)
@@ -104,15 +137,53 @@ def sign_edl(
 ) -> SignedDocument:
     """Build and sign the e-DL of a reserved credential (its index, its device key)."""
     subject = request.subject
+    namespaces = edl_elements(
+        subject.licence,
+        subject.person,
+        portrait=subject.portrait,
+        generated_at=now,
+        records=subject.records,
+    )
+    return _sign(
+        request.key, reserved, MDL_DOCTYPE, namespaces, signer, status_uri, now, valid_until
+    )
+
+
+def sign_evrc(
+    request: EvrcRequest,
+    reserved: CredentialRow,
+    *,
+    signer: DocumentSigner,
+    status_uri: str,
+    now: datetime,
+    valid_until: datetime,
+) -> SignedDocument:
+    """Build and sign the e-VRC of a reserved credential (its index, its device key)."""
+    subject = request.subject
+    namespaces = evrc_elements(
+        subject.vehicle,
+        subject.owner,
+        issuing_authority=subject.issuing_authority,
+        generated_at=now,
+    )
+    return _sign(
+        request.key, reserved, MVRC_DOCTYPE, namespaces, signer, status_uri, now, valid_until
+    )
+
+
+def _sign(
+    key: str,
+    reserved: CredentialRow,
+    doctype: str,
+    namespaces: Namespaces,
+    signer: DocumentSigner,
+    status_uri: str,
+    now: datetime,
+    valid_until: datetime,
+) -> SignedDocument:
     document = issue(
-        doctype=MDL_DOCTYPE,
-        namespaces=edl_elements(
-            subject.licence,
-            subject.person,
-            portrait=subject.portrait,
-            generated_at=now,
-            records=subject.records,
-        ),
+        doctype=doctype,
+        namespaces=namespaces,
         device_key=public_key_from_cose_bytes(reserved.device_key),
         signed=now,
         valid_from=now,
@@ -122,4 +193,4 @@ def sign_edl(
         signer=signer,
         random=secrets.token_bytes,
     ).encode()
-    return SignedDocument(request.key, reserved.id, document, signer.key_id, now, valid_until)
+    return SignedDocument(key, reserved.id, document, signer.key_id, now, valid_until)

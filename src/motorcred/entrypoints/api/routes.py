@@ -9,6 +9,7 @@ def routers() -> list[APIRouter]:
     from motorcred.entrypoints.api import (
         accounts,
         edl_applications,
+        evrc,
         health,
         photos,
         registry,
@@ -26,6 +27,7 @@ def routers() -> list[APIRouter]:
         registry.router,
         status_lists.router,
         edl_applications.router,
+        evrc.router,
         review.router,
         verifiers.router,
         verifications.router,
