@@ -87,6 +87,12 @@ def signed_up_holder(client: TestClient, login: str = "13800138000") -> dict[str
 
 
 def bind_and_register_device(client: TestClient, auth: dict[str, str]) -> None:
+    bind(client, auth)
+    register_device(client, auth)
+
+
+def bind(client: TestClient, auth: dict[str, str]) -> None:
+    """Bind the account to the registry person (code sent to the phone on record)."""
     notifier = client.app.state.notifier  # type: ignore[attr-defined]
     started = client.post(
         "/api/v1/accounts/me/binding", json={"id_number": ID_NUMBER, "name": NAME}, headers=auth
@@ -98,6 +104,10 @@ def bind_and_register_device(client: TestClient, auth: dict[str, str]) -> None:
         "/api/v1/accounts/me/binding/confirm", json={"code": found.group(1)}, headers=auth
     )
     assert confirmed.status_code == 200, confirmed.text
+
+
+def register_device(client: TestClient, auth: dict[str, str]) -> None:
+    """Register a new P-256 device key by signing a server nonce."""
     account_id = client.get("/api/v1/accounts/me", headers=auth).json()["id"]
     key = DeviceKey.generate()
     nonce = client.post("/api/v1/accounts/me/device/nonce", headers=auth).json()["nonce"]

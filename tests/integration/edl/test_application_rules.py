@@ -7,7 +7,16 @@ from datetime import date
 
 import portraits
 import pytest
-from edl_fixtures import Driver, b64, problem, selfie, signed_up_holder, someone_else
+from edl_fixtures import (
+    Driver,
+    b64,
+    bind,
+    problem,
+    register_device,
+    selfie,
+    signed_up_holder,
+    someone_else,
+)
 from fastapi.testclient import TestClient
 
 from motorcred.bootstrap import Container
@@ -34,6 +43,27 @@ def test_unbound_account_and_missing_device_are_refused(client: TestClient, driv
     missing_key = client.post(URL, json=body, headers=auth)
     problem(missing_key, 422, "IDEMPOTENCY_KEY_REQUIRED")
     problem(client.post(URL, json=body), 401, "HOLDER_AUTH_REQUIRED")
+
+
+def test_a_device_key_is_needed_and_a_licence_on_record(
+    client: TestClient, container: Container, driver: Driver
+) -> None:
+    auth = signed_up_holder(client, "13700137001")
+    bind(client, auth)
+    body = {"photo_path": "on_file", "live_photo": b64(selfie())}
+    problem(post(client, auth, "k-nodev-001", **body), 422, "DEVICE_NOT_BOUND")
+    register_device(client, auth)
+    with container.unit_of_work() as uow:
+        from sqlalchemy import delete
+
+        from motorcred.adapters.db.tables import licence_classes, licences
+
+        uow.connection.execute(
+            delete(licence_classes).where(licence_classes.c.licence_id == driver.licence_id)
+        )
+        uow.connection.execute(delete(licences).where(licences.c.id == driver.licence_id))
+        uow.commit()
+    problem(post(client, auth, "k-nolic-001", **body), 422, "LICENCE_NOT_FOUND")
 
 
 def test_bad_requests(client: TestClient, holder: dict[str, str]) -> None:
