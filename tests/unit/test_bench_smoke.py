@@ -72,3 +72,27 @@ def test_offline_code_bench_runs(
         assert result[key] > 0, key
     assert bench.main(["--rounds", "2"]) == 0
     assert "MC1 offline code" in capsys.readouterr().out
+
+
+def test_online_check_bench_runs(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.syspath_prepend(str(BENCH))
+    bench = _load("online_check")
+    assert bench.main(["--json", "--n", "3", "--drivers", "5"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["database"] == "sqlite" and result["n"] == 3
+    for name in (
+        "service_create",
+        "service_check",
+        "api_create",
+        "api_check",
+        "api_health",
+        "db_round_trip",
+    ):
+        assert result[f"{name}_median_us"] > 0, name
+        assert result[f"{name}_p99_us"] >= result[f"{name}_median_us"], name
+    for key in ("service_check_per_s", "api_check_per_s", "api_check_vs_health"):
+        assert result[key] > 0, key
+    assert bench.main(["--n", "2", "--drivers", "5"]) == 0
+    assert "Online code create and check" in capsys.readouterr().out
