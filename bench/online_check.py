@@ -272,7 +272,7 @@ def render(r: dict[str, Any]) -> None:
     Console().print(
         f"check via API = {r['api_check_vs_health']:.1f}× GET /health; "
         f"check via service = {r['service_check_vs_db_round_trip']:.1f}× the raw "
-        f"SELECT + UPDATE; API adds {r['api_overhead_vs_service_check']:.2f}× to the service call"
+        f"SELECT + UPDATE; check via API = {r['api_overhead_vs_service_check']:.2f}× via service"
     )
 
 
