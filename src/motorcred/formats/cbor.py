@@ -42,6 +42,7 @@ __all__ = [
     "array_of_encoded",
     "canonical_map",
     "dumps",
+    "embedded24",
     "encoded24",
     "head",
     "loads",
@@ -138,6 +139,35 @@ def canonical_map(entries: list[tuple[bytes, bytes]]) -> bytes:
     """
     entries.sort(key=lambda kv: (len(kv[0]), kv[0]))
     return b"".join((head(5, len(entries)), *(k + v for k, v in entries)))
+
+
+#: Types whose plain (non-canonical) cbor2 encoding is already the canonical one.
+_PLAIN_CANONICAL: frozenset[type] = frozenset({str, bytes, int, bool, type(None)})
+
+
+def dumps_simple(obj: Any) -> bytes:
+    """``dumps(obj)``, byte for byte, faster for maps and arrays of text, bytes, ints,
+    booleans and null (COSE_Key maps, COSE headers, x5chain).
+
+    cbor2's canonical mode sorts map keys by encoding them again in C at a cost of
+    microseconds per map; here each key is encoded once and the entries sorted as
+    :func:`canonical_map` does. Anything else (floats, dates, tags…) is left to
+    :func:`dumps`; canonical encoding composes, so a subtree's bytes are the same
+    either way.
+    """
+    kind = type(obj)
+    if kind in _PLAIN_CANONICAL:
+        return cbor2.dumps(obj)
+    if kind is dict:
+        entries = []
+        for key, value in obj.items():
+            if type(key) not in _PLAIN_CANONICAL:
+                return dumps(obj)
+            entries.append((cbor2.dumps(key), dumps_simple(value)))
+        return canonical_map(entries)
+    if kind is list:
+        return array_of_encoded([dumps_simple(value) for value in obj])
+    return dumps(obj)
 
 
 def array_of_encoded(items: list[bytes]) -> bytes:
@@ -320,6 +350,37 @@ class ItemDecoder:
             )
         return value
 
+    def loads_each(self, datas: list[bytes]) -> list[Any] | None:
+        """Decode each input as :meth:`loads` would, or None when any of them is not clean.
+
+        One pass over the inputs laid end to end, checking after each item that the
+        decoder stopped exactly at that input's end: an item that is truncated,
+        overlong or has trailing bytes moves the position off the boundary and the
+        whole batch is refused. None (never a partial result) tells the caller to
+        decode one by one with :meth:`loads`, which names the fault.
+        """
+        max_size = self._max_size
+        for data in datas:
+            if type(data) is not bytes or not 0 < len(data) <= max_size:
+                return None
+        decoder = self._decoder or self._new_decoder()
+        self._decoder = None
+        stream = io.BytesIO(b"".join(datas))
+        decoder.fp = stream
+        decode, tell = decoder.decode, stream.tell
+        values: list[Any] = []
+        end = 0
+        try:
+            for data in datas:
+                end += len(data)
+                values.append(decode())
+                if tell() != end:
+                    return None
+        except Exception:  # the one-by-one pass reports it with the project's error
+            return None
+        self._decoder = decoder
+        return values
+
 
 def _map_decode_error(exc: BaseException) -> MotorcredError:
     cause: BaseException | None = exc
@@ -358,6 +419,27 @@ def inner24(value: Any, *, what: str) -> bytes:
     if not isinstance(inner, bytes):
         raise MalformedData("CBOR_MALFORMED", f"{what}: tag 24 must wrap a byte string")
     return inner
+
+
+def embedded24(data: bytes) -> bytes | None:
+    """The byte string inside ``data`` when ``data`` is exactly ``#6.24(bstr)``, else None.
+
+    What ``inner24(loads(data))`` gives for such input, read from the two heads
+    without building a decoder (the MSO and the SessionTranscript arrive this
+    way). None means "not that simple shape": decode with :func:`loads`, which
+    accepts or refuses it with the project's errors.
+    """
+    if type(data) is not bytes or data[:2] != b"\xd8\x18" or len(data) < 3:
+        return None
+    first = data[2]
+    if not 0x40 <= first <= 0x5B:
+        return None
+    if first < 0x58:
+        start, length = 3, first - 0x40
+    else:
+        start = 4 + (1 << (first - 0x58)) - 1
+        length = int.from_bytes(data[3:start], "big")
+    return data[start:] if len(data) - start == length else None
 
 
 def encoded24(inner: bytes) -> bytes:

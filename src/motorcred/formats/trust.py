@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
@@ -30,7 +30,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from motorcred.errors import MalformedData, MotorcredError, UsageError, VerificationFailed
-from motorcred.formats.x509 import MDL_DS_EKU, certificate_from_der, load_certificates
+from motorcred.formats.x509 import (
+    MDL_DS_EKU,
+    certificate_from_der,
+    issuer_country,
+    issuer_state,
+    load_certificates,
+)
 
 #: x5chain length we accept: Annex B paths are DS (+ IACA); a little slack for odd issuers.
 MAX_CHAIN_LENGTH: Final = 4
@@ -41,11 +47,28 @@ _DER: Final = Encoding.DER
 
 @dataclass(frozen=True, slots=True)
 class TrustedChain:
-    """A DS certificate and the anchor that vouches for it (the anchor itself if ``direct``)."""
+    """A DS certificate and the anchor that vouches for it (the anchor itself if ``direct``).
+
+    The leaf's subject, serial and issuer ``C``/``ST`` are read once here: the
+    store caches this object per DS certificate, and formatting an X.509 name
+    costs more than a digest check, so a verifier must not redo it per credential.
+    """
 
     leaf: x509.Certificate
     anchor: x509.Certificate
     direct: bool
+    #: the leaf's subject (RFC 4514), serial (hex) and issuer C / ST
+    subject: str = field(init=False, compare=False)
+    serial: str = field(init=False, compare=False)
+    issuer_country: str | None = field(init=False, compare=False)
+    issuer_state: str | None = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        leaf = self.leaf
+        object.__setattr__(self, "subject", leaf.subject.rfc4514_string())
+        object.__setattr__(self, "serial", format(leaf.serial_number, "x"))
+        object.__setattr__(self, "issuer_country", issuer_country(leaf))
+        object.__setattr__(self, "issuer_state", issuer_state(leaf))
 
     @property
     def path(self) -> tuple[x509.Certificate, ...]:

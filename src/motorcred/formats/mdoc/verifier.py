@@ -32,9 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final, Literal
 
-from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from motorcred.errors import MalformedData, MotorcredError, VerificationFailed
 from motorcred.formats.mdoc.verify_device import check_device_auth, device_key
@@ -53,7 +51,6 @@ from motorcred.formats.mdoc.verify_parse import (
 from motorcred.formats.mdoc.verify_status import StatusProvider
 from motorcred.formats.status_list import parse_status_claim
 from motorcred.formats.trust import TrustedChain, TrustStore, validity_failures
-from motorcred.formats.x509 import name_attribute
 
 _DIGESTS: Final[dict[str, Callable[[bytes], Any]]] = {
     "SHA-256": hashlib.sha256,
@@ -257,8 +254,8 @@ def _check_chain(
         result.fail_with(exc)
         return None
     leaf = chain.leaf
-    result.issuer_subject = leaf.subject.rfc4514_string()
-    result.issuer_serial = format(leaf.serial_number, "x")
+    result.issuer_subject = chain.subject
+    result.issuer_serial = chain.serial
     for failure in validity_failures(chain, now):
         result.fail_with(failure)
     if not leaf.not_valid_before_utc <= signed <= leaf.not_valid_after_utc:
@@ -309,42 +306,54 @@ def _check_items(
         )
         return
     seen: set[tuple[str, int]] = set()
+    signed_digests = mso.value_digests
+    no_digests: dict[int, bytes] = {}
+    elements = result.elements
+    doctype = result.doctype
     for item in items:
-        key = (item.namespace, item.digest_id)
-        where = f"{item.namespace}/{item.identifier}"
+        namespace, digest_id = item.namespace, item.digest_id
+        key = (namespace, digest_id)
         if key in seen:
-            result.fail("MDOC_MALFORMED", f"digestID {item.digest_id} disclosed twice ({where})")
+            result.fail("MDOC_MALFORMED", f"digestID {digest_id} disclosed twice ({_where(item)})")
             continue
         seen.add(key)
-        expected = mso.value_digests.get(item.namespace, {}).get(item.digest_id)
+        expected = signed_digests.get(namespace, no_digests).get(digest_id)
         if expected is None:
-            result.fail("MDOC_DIGEST_MISSING", f"no digest in the MSO for {where}")
+            result.fail("MDOC_DIGEST_MISSING", f"no digest in the MSO for {_where(item)}")
             continue
         if hasher(item.tagged_bytes).digest() != expected:
-            result.fail("MDOC_DIGEST_MISMATCH", f"{where} does not match its signed digest")
+            result.fail("MDOC_DIGEST_MISMATCH", f"{_where(item)} does not match its signed digest")
             continue
-        problem = element_type_problem(result.doctype, item.namespace, item.identifier, item.value)
+        problem = element_type_problem(doctype, namespace, item.identifier, item.value)
         if problem:
-            result.fail("MDOC_ELEMENT_TYPE", f"{where}: {problem}")
+            result.fail("MDOC_ELEMENT_TYPE", f"{_where(item)}: {problem}")
             continue
-        result.elements.setdefault(item.namespace, {})[item.identifier] = item.value
+        ns_elements = elements.get(namespace)
+        if ns_elements is None:
+            ns_elements = elements[namespace] = {}
+        ns_elements[item.identifier] = item.value
         if chain is not None and item.identifier in _ISSUER_NAME_ELEMENTS:
-            _check_issuer_name(item, chain.leaf, result)
+            _check_issuer_name(item, chain, result)
 
 
-def _check_issuer_name(item: DisclosedItem, leaf: x509.Certificate, result: DocumentResult) -> None:
+def _where(item: DisclosedItem) -> str:
+    """How a failure names an element (formatted only when something fails)."""
+    return f"{item.namespace}/{item.identifier}"
+
+
+def _check_issuer_name(item: DisclosedItem, chain: TrustedChain, result: DocumentResult) -> None:
     """``issuing_country``/``issuing_jurisdiction`` must equal the DS issuer ``C``/``ST``."""
     if not item.namespace.startswith("org.iso."):
         return
     if item.identifier == "issuing_country":
-        country = name_attribute(leaf.issuer, NameOID.COUNTRY_NAME)
+        country = chain.issuer_country
         if item.value != country:
             result.fail(
                 "MDOC_COUNTRY_MISMATCH",
                 f"issuing_country {item.value!r} differs from the DS issuer country {country!r}",
             )
     elif item.identifier == "issuing_jurisdiction":
-        state = name_attribute(leaf.issuer, NameOID.STATE_OR_PROVINCE_NAME)
+        state = chain.issuer_state
         if state is not None and item.value != state:
             result.fail(
                 "MDOC_JURISDICTION_MISMATCH",
