@@ -23,7 +23,7 @@ from typing import Any
 from cbor2 import CBORTag
 
 from motorcred.errors import InvalidInput, MalformedData, VerificationFailed
-from motorcred.formats.cbor import TAG_COSE_MAC0, TAG_COSE_SIGN1, dumps, loads
+from motorcred.formats.cbor import TAG_COSE_MAC0, TAG_COSE_SIGN1, dumps, dumps_simple, loads
 from motorcred.formats.cose_keys import (
     ALG_EDDSA,
     ALG_ES256,
@@ -107,11 +107,19 @@ def mac_structure(protected: bytes, payload: bytes, external_aad: bytes = b"") -
 # --------------------------------------------------------------------------- headers
 
 
+#: The protected headers nearly every message carries (``{1: alg}``), decoded in advance:
+#: those bytes can only mean that map, and decoding them costs more than a dict lookup.
+_KNOWN_PROTECTED = {raw: alg for alg, raw in _PROTECTED_CACHE.items()}
+
+
 def _decode_protected(raw: Any) -> dict[int, Any]:
     if not isinstance(raw, bytes):
         raise MalformedData("COSE_MALFORMED", "protected header must be a byte string")
     if not raw:
         return {}
+    known = _KNOWN_PROTECTED.get(raw)
+    if known is not None:
+        return {H_ALG: known}
     try:
         value = loads(raw, max_size=64 * 1024, max_depth=8)
     except MalformedData as exc:
@@ -227,6 +235,28 @@ def _payload_for(attached: bytes | None, detached: bytes | None) -> bytes:
     return detached
 
 
+_TAG_SIGN1 = b"\xd2"  # tag 18
+_NIL = b"\xf6"
+
+
+def _encoded_message(
+    protected: bytes, unprotected: Mapping[Any, Any], payload: bytes | None, last: bytes
+) -> bytes:
+    """``[bstr protected, unprotected, bstr / nil payload, bstr signature-or-tag]``, canonical."""
+    return b"".join(
+        (
+            b"\x84",
+            _bstr_head(len(protected)),
+            protected,
+            dumps_simple(dict(unprotected)),
+            _NIL if payload is None else _bstr_head(len(payload)),
+            b"" if payload is None else payload,
+            _bstr_head(len(last)),
+            last,
+        )
+    )
+
+
 # --------------------------------------------------------------------------- COSE_Sign1
 
 
@@ -245,8 +275,12 @@ class CoseSign1:
         return [self.protected_bytes, self.unprotected, self.payload, self.signature]
 
     def encode(self, *, tagged: bool = False) -> bytes:
-        body = self.to_cbor()
-        return dumps(CBORTag(TAG_COSE_SIGN1, body) if tagged else body)
+        """``dumps(self.to_cbor())`` (tag 18 around it if ``tagged``), assembled from the parts:
+        the payload (the MSO) and signature are encoded once, not re-encoded in canonical mode."""
+        body = _encoded_message(
+            self.protected_bytes, self.unprotected, self.payload, self.signature
+        )
+        return _TAG_SIGN1 + body if tagged else body
 
     @classmethod
     def decode(cls, obj: bytes | list[Any] | CBORTag) -> CoseSign1:

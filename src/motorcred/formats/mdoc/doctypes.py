@@ -307,8 +307,13 @@ def check_elements(
             raise InvalidInput("MDOC_ELEMENT_UNKNOWN", f"namespace {namespace!r} is invalid")
         if not isinstance(elements, Mapping):
             raise InvalidInput("MDOC_ELEMENT_TYPE", f"namespace {namespace} must map elements")
+        table = NAMESPACE_ELEMENTS.get(namespace)
         for identifier, value in elements.items():
-            check_element(namespace, identifier, value)
+            # The common case inline (a known element whose value fits); anything
+            # else goes through check_element, which names the problem.
+            spec = table.get(identifier) if table is not None and type(identifier) is str else None
+            if spec is None or spec.problem(value) is not None:
+                check_element(namespace, identifier, value)
     if mandatory and doctype in DOCTYPE_MANDATORY:
         main_ns, required = DOCTYPE_MANDATORY[doctype]
         missing = sorted(required - set(namespaces.get(main_ns, {})))

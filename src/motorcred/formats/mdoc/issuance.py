@@ -23,7 +23,7 @@ from motorcred.formats.cose import (
 )
 from motorcred.formats.mdoc.doctypes import check_elements
 from motorcred.formats.mdoc.issuer_signed import IssuedDocument
-from motorcred.formats.mdoc.items import SALT_BYTES, IssuerSignedItem, make_item
+from motorcred.formats.mdoc.items import SALT_BYTES, IssuerSignedItem, make_items
 from motorcred.formats.mdoc.mso import MobileSecurityObject, ValidityInfo
 from motorcred.formats.signer import sign_prepared
 
@@ -136,13 +136,11 @@ def prepare_issue(
     digests: dict[str, dict[int, bytes]] = {}
     k = 0
     for namespace, elements in namespaces.items():
-        ns_items = items[namespace] = []
-        ns_digests = digests[namespace] = {}
-        for identifier, value in elements.items():
-            item = make_item(ids[k], rnd[k * SALT_BYTES : (k + 1) * SALT_BYTES], identifier, value)
-            ns_items.append(item)
-            ns_digests[item.digest_id] = item.digest()
-            k += 1
+        n = len(elements)
+        items[namespace], digests[namespace] = make_items(
+            elements, ids[k : k + n], rnd[k * SALT_BYTES : (k + n) * SALT_BYTES]
+        )
+        k += n
 
     mso = MobileSecurityObject.build(
         doctype=doctype,

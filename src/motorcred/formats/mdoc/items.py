@@ -9,6 +9,7 @@ re-encoding of it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -17,7 +18,7 @@ import cbor2
 from cbor2 import CBORTag
 
 from motorcred.errors import InvalidInput, MalformedData
-from motorcred.formats.cbor import TAG_ENCODED_CBOR, dumps, encoded24, loads
+from motorcred.formats.cbor import TAG_ENCODED_CBOR, dumps, encoded24, head, loads
 
 #: ISO 18013-5 §9.1.2.5: the random salt is at least 16 bytes; we issue 32.
 MIN_SALT_BYTES = 16
@@ -66,17 +67,46 @@ _K_DIGEST_ID = cbor2.dumps("digestID")
 _K_VALUE = cbor2.dumps("elementValue")
 _K_IDENTIFIER = cbor2.dumps("elementIdentifier")
 _TAG_FULL_DATE = b"\xd9\x03\xec"  # tag 1004
-#: Types whose plain cbor2 encoding is already the canonical one (no maps, floats or dates).
-_SCALARS = (str, bytes, int, bool)
 
 
-def _encode_value(value: Any) -> bytes:
-    kind = type(value)
-    if kind in _SCALARS or value is None:
-        return cbor2.dumps(value)
-    if kind is date:  # full-date: tag 1004 around "YYYY-MM-DD", as dumps() writes it
-        return _TAG_FULL_DATE + cbor2.dumps(value.isoformat())
-    return dumps(value)
+_SALT_HEAD = head(2, SALT_BYTES)
+#: digestID encodings for the IDs a document of up to 1024 items uses.
+_DIGEST_ID_CODES = tuple(cbor2.dumps(i) for i in range(1024))
+
+
+def _encode_full_date(value: date) -> bytes:
+    # full-date: tag 1004 around "YYYY-MM-DD", as dumps() writes it
+    return _TAG_FULL_DATE + cbor2.dumps(value.isoformat())
+
+
+#: Value encoders by exact type; anything else goes through the canonical encoder.
+_VALUE_ENCODERS: dict[type, Callable[[Any], bytes]] = {
+    str: cbor2.dumps,
+    bytes: cbor2.dumps,
+    int: cbor2.dumps,
+    bool: cbor2.dumps,
+    type(None): cbor2.dumps,
+    date: _encode_full_date,
+}
+
+
+def _encode(digest_id: int, salt: bytes, identifier: str, value: Any) -> bytes:
+    digest_code = _DIGEST_ID_CODES[digest_id] if digest_id < 1024 else cbor2.dumps(digest_id)
+    salt_head = _SALT_HEAD if len(salt) == SALT_BYTES else head(2, len(salt))
+    return b"".join(
+        (
+            b"\xa4",
+            _K_RANDOM,
+            salt_head,
+            salt,
+            _K_DIGEST_ID,
+            digest_code,
+            _K_VALUE,
+            _VALUE_ENCODERS.get(type(value), dumps)(value),
+            _K_IDENTIFIER,
+            cbor2.dumps(identifier),
+        )
+    )
 
 
 def make_item(digest_id: int, salt: bytes, identifier: str, value: Any) -> IssuerSignedItem:
@@ -89,20 +119,35 @@ def make_item(digest_id: int, salt: bytes, identifier: str, value: Any) -> Issue
         raise InvalidInput("MDOC_ITEM_INVALID", "digestID must be an unsigned 31-bit integer")
     if not isinstance(salt, bytes) or not isinstance(identifier, str):
         raise InvalidInput("MDOC_ITEM_INVALID", "random must be bytes, elementIdentifier text")
-    encoded = b"".join(
-        (
-            b"\xa4",
-            _K_RANDOM,
-            cbor2.dumps(salt),
-            _K_DIGEST_ID,
-            cbor2.dumps(digest_id),
-            _K_VALUE,
-            _encode_value(value),
-            _K_IDENTIFIER,
-            cbor2.dumps(identifier),
-        )
+    return IssuerSignedItem(
+        digest_id, salt, identifier, value, _encode(digest_id, salt, identifier, value)
     )
-    return IssuerSignedItem(digest_id, salt, identifier, value, encoded)
+
+
+def make_items(
+    elements: Mapping[str, Any], digest_ids: Sequence[int], salts: bytes
+) -> tuple[list[IssuerSignedItem], dict[int, bytes]]:
+    """:func:`make_item` for each element in turn, and the SHA-256 digest of each by ID.
+
+    The issuing hot path: ``digest_ids[k]`` and ``salts[k * SALT_BYTES:][:SALT_BYTES]``
+    go to the k-th element; each item is encoded, tag-24 wrapped and hashed once.
+    """
+    if len(digest_ids) < len(elements) or len(salts) < len(elements) * SALT_BYTES:
+        raise InvalidInput("MDOC_ITEM_INVALID", "one digestID and one salt per element")
+    items: list[IssuerSignedItem] = []
+    digests: dict[int, bytes] = {}
+    sha256 = hashlib.sha256
+    for k, (identifier, value) in enumerate(elements.items()):
+        digest_id = digest_ids[k]
+        if type(digest_id) is not int or not 0 <= digest_id <= MAX_DIGEST_ID:
+            raise InvalidInput("MDOC_ITEM_INVALID", "digestID must be an unsigned 31-bit integer")
+        if type(identifier) is not str:
+            raise InvalidInput("MDOC_ITEM_INVALID", "elementIdentifier must be text")
+        salt = salts[k * SALT_BYTES : (k + 1) * SALT_BYTES]
+        encoded = _encode(digest_id, salt, identifier, value)
+        items.append(IssuerSignedItem(digest_id, salt, identifier, value, encoded))
+        digests[digest_id] = sha256(encoded24(encoded)).digest()
+    return items, digests
 
 
 def decode_item(value: Any) -> IssuerSignedItem:

@@ -16,7 +16,15 @@ from typing import Any
 import cbor2
 
 from motorcred.errors import MalformedData, MotorcredError
-from motorcred.formats.cbor import canonical_map, dumps, encoded24, head, loads, unwrap24
+from motorcred.formats.cbor import (
+    canonical_map,
+    dumps,
+    dumps_simple,
+    encoded24,
+    head,
+    loads,
+    unwrap24,
+)
 from motorcred.formats.cose import PublicKey, cose_key_from_public, public_key_from_cose_key
 from motorcred.formats.mdoc.items import MAX_DIGEST_ID, digest_function
 
@@ -115,15 +123,15 @@ class MobileSecurityObject:
         MSO and encodes much faster without the general canonical encoder.
         """
         entries = [
-            (_K_VERSION, dumps(self.version)),
-            (_K_DIGEST_ALGORITHM, dumps(self.digest_algorithm)),
+            (_K_VERSION, dumps_simple(self.version)),
+            (_K_DIGEST_ALGORITHM, dumps_simple(self.digest_algorithm)),
             (_K_VALUE_DIGESTS, _encode_value_digests(self.value_digests)),
-            (_K_DEVICE_KEY_INFO, dumps(self.device_key_info)),
-            (_K_DOCTYPE, dumps(self.doctype)),
+            (_K_DEVICE_KEY_INFO, dumps_simple(self.device_key_info)),
+            (_K_DOCTYPE, dumps_simple(self.doctype)),
             (_K_VALIDITY_INFO, _encode_validity(self.validity)),
         ]
         if self.status is not None:
-            entries.append((_K_STATUS, dumps(self.status)))
+            entries.append((_K_STATUS, dumps_simple(self.status)))
         return encoded24(canonical_map(entries))
 
     @classmethod
@@ -211,11 +219,23 @@ def _encode_value_digests(value_digests: dict[str, dict[int, bytes]]) -> bytes:
             (
                 plain(namespace),
                 head(5, len(digests))
-                + b"".join([plain(i) + plain(digests[i]) for i in sorted(digests)]),
+                + b"".join(
+                    [
+                        (_UINT_CODES[i] if i < _UINT_CODE_COUNT else plain(i))
+                        + head(2, len(digests[i]))
+                        + digests[i]
+                        for i in sorted(digests)
+                    ]
+                ),
             )
             for namespace, digests in value_digests.items()
         ]
     )
+
+
+_UINT_CODE_COUNT = 1024
+#: The encodings of the digest IDs a document of up to 1024 elements uses.
+_UINT_CODES = tuple(cbor2.dumps(i) for i in range(_UINT_CODE_COUNT))
 
 
 def _value_digests(obj: Any, size: int) -> dict[str, dict[int, bytes]]:
