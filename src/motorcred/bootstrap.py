@@ -137,9 +137,12 @@ class Container:
 
     @property
     def registry_events(self) -> RegistryEventService:
+        from motorcred.services.evrc_registry import evrc_vehicle_hook
         from motorcred.services.registry_events import RegistryEventService
 
-        return RegistryEventService(self.unit_of_work, self.clock)
+        return RegistryEventService(
+            self.unit_of_work, self.clock, vehicle_hooks=[evrc_vehicle_hook(self.issuance)]
+        )
 
     @property
     def registry_import(self) -> RegistryImportService:

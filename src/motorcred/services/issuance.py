@@ -383,6 +383,14 @@ class IssuanceService:
             uow.commit()
         return True
 
+    def revoke_evrc_in(self, uow: UnitOfWork, vehicle_id: int) -> bool:
+        """Inside the caller's unit of work (a registry event): revoke the vehicle's e-VRC."""
+        row = uow.credentials.active_for_subject(KIND_EVRC, SUBJECT_VEHICLE, vehicle_id)
+        if row is None:
+            return False
+        self._invalidate(uow, row, "revoked")
+        return True
+
     def revoke_for_account(self, uow: UnitOfWork, account_id: int) -> int:
         """Inside the caller's unit of work (the device-replaced hook): revoke what the
         account holds, since it is bound to the device key being replaced."""

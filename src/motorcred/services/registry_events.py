@@ -10,7 +10,7 @@ silently building on a stale view.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, Literal
@@ -34,6 +34,9 @@ from motorcred.services.registry_store import Clock, RegistryStore, check_versio
 RecordKind = Literal["person", "licence", "vehicle"]
 KINDS: tuple[RecordKind, ...] = ("person", "licence", "vehicle")
 StoredRecord = StoredPerson | StoredLicence | StoredVehicle
+VehicleEventHook = Callable[[UnitOfWork, int, Event], None]
+"""Called with the vehicle id inside the unit of work that records a vehicle event
+(the e-VRC follows the registry: ``services/evrc_registry.py``)."""
 
 
 @dataclass(frozen=True)
@@ -73,9 +76,16 @@ def check_kind(kind: str) -> RecordKind:
 
 
 class RegistryEventService:
-    def __init__(self, unit_of_work: Callable[[], UnitOfWork], clock: Clock) -> None:
+    def __init__(
+        self,
+        unit_of_work: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        vehicle_hooks: Sequence[VehicleEventHook] = (),
+    ) -> None:
         self._uow = unit_of_work
         self._clock = clock
+        self._vehicle_hooks = tuple(vehicle_hooks)
 
     def record(
         self,
@@ -117,6 +127,9 @@ class RegistryEventService:
             current = self._load(store, record_kind, record_id, for_update=True)
             check_version(record_kind, current.version, expected_version)
             self._save(store, current, event, now)
+            if record_kind == "vehicle":
+                for hook in self._vehicle_hooks:
+                    hook(uow, record_id, event)
             stored = uow.events.append(
                 records.EventData(
                     record_kind=record_kind,

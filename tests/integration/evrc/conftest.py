@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from edl_fixtures import (
     bind_and_register_device,
     signed_up_holder,
 )
+from evrc_fixtures import OTHER_ID, Holder, Registry, make_vehicle
 from fastapi.testclient import TestClient
 from signing_fixtures import Clock, Pki
 from sqlalchemy import Engine
@@ -28,55 +28,8 @@ from motorcred.adapters.db.records import PersonData
 from motorcred.adapters.notify.log import LogNotifier
 from motorcred.bootstrap import Container, build_container
 from motorcred.config import Settings
-from motorcred.domain.vehicle import Vehicle
 from motorcred.entrypoints.api.app import create_app
 from motorcred.services.registry_mapping import vehicle_data
-
-OTHER_ID = "440102198001021230"
-
-
-@dataclass
-class Holder:
-    auth: dict[str, str]
-    device: DeviceKey
-
-
-@dataclass
-class Registry:
-    owner_id: int
-    other_id: int
-    vehicle_id: int
-    vehicle: Vehicle
-    others_vehicle_id: int
-
-    def set_vehicle(self, container: Container, vehicle: Vehicle) -> None:
-        self.vehicle = vehicle
-        with container.unit_of_work() as uow:
-            uow.vehicles.update(
-                self.vehicle_id,
-                vehicle_data(vehicle, self.owner_id, "110100"),
-                now=container.clock(),
-            )
-            uow.commit()
-
-
-def make_vehicle(owner_id_number: str = ID_NUMBER, plate: str = "京A12345") -> Vehicle:
-    return Vehicle.create(
-        plate=plate,
-        plate_type="02",
-        vin="UU6JA69691D713820" if plate == "京A12345" else "1M8GDM9AXKP042788",
-        engine_number="2ZR1234567",
-        brand="丰田",
-        model="卡罗拉",
-        vehicle_type="K33",
-        use_character="A",
-        owner_id_number=owner_id_number,
-        registration_date=date(2020, 5, 10),
-        inspection_valid_until=date(2027, 5, 31),
-        seats=5,
-        gross_mass_kg=1800,
-        kerb_mass_kg=1300,
-    )
 
 
 @pytest.fixture

@@ -5,60 +5,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from typing import Any
 
 import pytest
-from cbor2 import CBORTag
 from device_key_helper import DeviceKey
 from edl_fixtures import problem, signed_up_holder
+from evrc_fixtures import URL, Holder, Registry, apply, verify
 from fastapi.testclient import TestClient
 from signing_fixtures import Clock, Pki
 
-from conftest import Holder, Registry
 from motorcred.bootstrap import Container
-from motorcred.formats.cbor import dumps, encoded24
-from motorcred.formats.cose_keys import LocalSigner
-from motorcred.formats.mdoc.device_auth import present
-from motorcred.formats.mdoc.device_response import DeviceResponse
 from motorcred.formats.mdoc.doctypes import CN_VRC_NS, MVRC_DOCTYPE, MVRC_NS
-from motorcred.formats.mdoc.issuer_signed import IssuedDocument
-from motorcred.formats.mdoc.verifier import VerificationReport, verify_presentation
-from motorcred.formats.mdoc.verify_status import StatusListProvider
-from motorcred.formats.status_list import decode_status_list_token
-from motorcred.formats.trust import TrustStore
-from motorcred.formats.x509 import public_key_of
-
-SESSION = encoded24(dumps([CBORTag(24, dumps({0: "1.0"})), CBORTag(24, dumps({1: 2})), None]))
-URL = "/api/v1/evrc/applications"
-
-
-def apply(client: TestClient, holder: Holder, key: str = "evrc-key-0001", **body: Any) -> Any:
-    return client.post(
-        URL, json=body or {"plate": "京A·12345"}, headers={**holder.auth, "Idempotency-Key": key}
-    )
-
-
-def verify(
-    container: Container, pki: Pki, clock: Clock, credential: dict[str, Any], holder: Holder
-) -> VerificationReport:
-    """Present on the holder's device and verify as a reader would, status from the list."""
-    issued = IssuedDocument.decode(bytes.fromhex(credential["document"]))
-    document = present(
-        issued, device_signer=LocalSigner(holder.device.private), session_transcript=SESSION
-    )
-    published = container.status_lists.publish(credential["status_list_id"])
-    uri = container.status_lists.uri(credential["status_list_id"])
-    token = decode_status_list_token(
-        published.token, now=clock(), expected_uri=uri, verify_key=public_key_of(pki.ds)
-    )
-    return verify_presentation(
-        DeviceResponse([document]).encode(),
-        trust=TrustStore(container.keystore.trust_anchors()),
-        now=clock(),
-        session_transcript_bytes=SESSION,
-        status=StatusListProvider({uri: token.status_list}),
-        expected_doctype=MVRC_DOCTYPE,
-    )
 
 
 def test_owner_gets_a_verifiable_evrc_bound_to_the_device_key(
