@@ -38,8 +38,8 @@ def portrait(size: int = PORTRAIT_BYTES, seed: int = 7) -> bytes:
 def elements() -> dict[str, Any]:
     """The 22 mDL data elements, as plain Python values (dates as ``date``)."""
     return {
-        "family_name": "张",
-        "given_name": "小三",
+        "family_name": "ZHANG",
+        "given_name": "XIAOSAN",
         "birth_date": date(1990, 1, 1),
         "issue_date": date(2024, 3, 1),
         "expiry_date": date(2030, 3, 1),
@@ -60,8 +60,8 @@ def elements() -> dict[str, Any]:
         "sex": 1,
         "height": 175,
         "weight": 70,
-        "birth_place": "北京",
-        "resident_address": "北京市朝阳区建国路1号",
+        "birth_place": "Beijing",
+        "resident_address": "1 Jianguo Road, Chaoyang, Beijing",
         "age_in_years": 36,
         "age_birth_year": 1990,
         "age_over_18": True,

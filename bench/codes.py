@@ -36,8 +36,8 @@ NOW = datetime(2026, 5, 1, 8, 30, tzinfo=UTC)
 
 # The 12 elements an offline code discloses (the portrait is never included).
 CLAIMS: dict[str, Any] = {
-    "family_name": "张",
-    "given_name": "小三",
+    "family_name": "ZHANG",
+    "given_name": "XIAOSAN",
     "birth_date": cbor2.CBORTag(1004, "1990-01-01"),
     "sex": 1,
     "nationality": "CN",

@@ -67,8 +67,8 @@ QR_LIMIT = 25
 def front_page() -> dict[str, dict[str, Any]]:
     return {
         MDL_NS: {
-            "family_name": "张",
-            "given_name": "小三",
+            "family_name": "ZHANG",
+            "given_name": "XIAOSAN",
             "sex": 1,
             "nationality": "CN",
             "birth_date": date(1990, 1, 1),

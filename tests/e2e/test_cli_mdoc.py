@@ -46,8 +46,8 @@ def error_code(result: subprocess.CompletedProcess[str], exit_code: int = 2) -> 
 
 ELEMENTS = {
     NS: {
-        "family_name": "张",
-        "given_name": "小三",
+        "family_name": "ZHANG",
+        "given_name": "XIAOSAN",
         "birth_date": "1990-01-01",
         "issue_date": "2024-03-01",
         "expiry_date": "2030-03-01",
@@ -140,7 +140,7 @@ def test_issue_present_verify_round_trip(workdir: Path) -> None:
     doc = report["documents"][0]
     assert doc["device_auth"] == "ok"
     assert doc["elements"] == {
-        NS: {"family_name": "张", "age_over_18": True},
+        NS: {"family_name": "ZHANG", "age_over_18": True},
         CN: {"licence_status": "A"},
     }
 
@@ -223,7 +223,7 @@ def test_issue_refuses_bad_input(workdir: Path) -> None:
     bad_date = {NS: {**ELEMENTS[NS], "birth_date": "01/01/1990"}}
     cases = {
         "MDOC_ELEMENTS_JSON": write("bad-date.json", bad_date),
-        "MDOC_MANDATORY_MISSING": write("missing.json", {NS: {"family_name": "张"}}),
+        "MDOC_MANDATORY_MISSING": write("missing.json", {NS: {"family_name": "ZHANG"}}),
         "MDOC_ELEMENT_TYPE": write("type.json", {NS: {**ELEMENTS[NS], "sex": "male"}}),
         "MDOC_COUNTRY_MISMATCH": write(
             "country.json", {NS: {**ELEMENTS[NS], "issuing_country": "US"}}

@@ -114,10 +114,10 @@ def setting(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     elements = {
         "org.iso.18013.5.1": {
-            "family_name": "张", "given_name": "小三", "sex": 1, "nationality": "CN",
+            "family_name": "ZHANG", "given_name": "XIAOSAN", "sex": 1, "nationality": "CN",
             "birth_date": "1990-01-01", "document_number": "110105199001011234",
             "issue_date": "2020-03-01", "expiry_date": "2030-03-01",
-            "issuing_country": "CN", "resident_address": "北京市朝阳区建国路1号",
+            "issuing_country": "CN", "resident_address": "1 Jianguo Road, Chaoyang, Beijing",
         },
         "cn.gov.mps.dl.1": {
             "permitted_classes": "C1D", "licence_status": "A", "cumulative_points": 3,
@@ -202,7 +202,7 @@ def test_stale_code_and_selective_disclosure(setting: Path) -> None:
     assert result.returncode == 1
     out = json.loads(result.stdout)
     assert [e["code"] for e in out["errors"]] == ["OFFLINE_CODE_STALE"]
-    assert out["elements"] == {"org.iso.18013.5.1": {"family_name": "张"}}
+    assert out["elements"] == {"org.iso.18013.5.1": {"family_name": "ZHANG"}}
 
 
 def test_trust_list_of_another_authority(setting: Path, tmp_path: Path) -> None:

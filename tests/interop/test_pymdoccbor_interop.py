@@ -74,8 +74,8 @@ def pki() -> Pki:
 
 def elements() -> dict[str, Any]:
     return {
-        "family_name": "张",
-        "given_name": "小三",
+        "family_name": "ZHANG",
+        "given_name": "XIAOSAN",
         "birth_date": date(1990, 1, 1),
         "issue_date": date(2024, 3, 1),
         "expiry_date": date(2030, 3, 1),

@@ -11,9 +11,15 @@ Representation choices, made once here:
   the family name is the first character, or the first two for the compound
   surnames of :data:`COMPOUND_SURNAMES` (欧阳, 司马, …). Names of the form
   ``given·family`` (transliterated minority and foreign names, joined by a middle
-  dot) split at the first dot. The same text goes into ``*_national_character``.
-  ISO 18013-5 asks for a Latin-1 ``family_name``/``given_name``; a romanisation
-  (pinyin) is not produced yet, so readers get the national characters there too.
+  dot) split at the first dot. ISO 18013-5 Table 5 allows only Latin-1 in
+  ``family_name``/``given_name``, so those carry Hanyu Pinyin without tone marks in
+  upper case, syllables joined (张三丰 → ``ZHANG``/``SANFENG``, ü written ``YU`` as
+  on passports); polyphonic surnames take their surname reading
+  (:data:`SURNAME_READINGS`, 单 → ``SHAN``), since pypinyin has no surname mode.
+  The Chinese original goes into ``*_national_character``.
+* **Address.** ``resident_address`` is Latin-1 only too: a registry address in
+  Chinese goes into ``cn.gov.mps.dl.1/resident_address`` instead (romanising an
+  address would not give one a postman could use).
 * **Long-term validity (长期).** ``expiry_date`` is mandatory in ISO 18013-5, so a
   long-term licence carries the full-date ``9999-12-31`` (:data:`LONG_TERM_EXPIRY`),
   the usual "no end" sentinel of registries; ``driving_privileges`` entries then
@@ -26,9 +32,12 @@ Representation choices, made once here:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
+
+from pypinyin import Style, lazy_pinyin
 
 from motorcred.domain.classes import canonical_order
 from motorcred.domain.dates import whole_years_between
@@ -80,8 +89,37 @@ COMPOUND_SURNAMES: Final = frozenset(
         "东郭",
     }
 )
+#: Surnames whose reading as a surname differs from pypinyin's default reading.
+SURNAME_READINGS: Final = {
+    "单": "shan",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "查": "zha",
+    "曾": "zeng",
+    "朴": "piao",
+    "繁": "po",
+    "乐": "yue",
+    "盖": "ge",
+    "覃": "qin",
+    "翟": "zhai",
+    "缪": "miao",
+    "种": "chong",
+    "员": "yun",
+    "召": "shao",
+    "秘": "bi",
+    "折": "she",
+    "黑": "he",
+    "句": "gou",
+    "薄": "bo",
+    "阚": "kan",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
+    "长孙": "zhangsun",
+}
 _ALPHA3_TO_ALPHA2: Final = {"CHN": "CN", "HKG": "HK", "MAC": "MO", "TWN": "TW"}
 _SEX_5218: Final = {"M": 1, "F": 2}
+_HAN_RUN: Final = re.compile("([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
 NAME_DOTS: Final = ("·", "•", "・")
 
 Namespaces = dict[str, dict[str, Any]]
@@ -102,6 +140,32 @@ def split_name(name: str) -> tuple[str, str]:
     return name, name
 
 
+def is_latin1(text: str) -> bool:
+    """Whether ``text`` uses only Latin-1 (ISO 18013-5 latin1b) characters."""
+    return all(ord(char) <= 0xFF for char in text)
+
+
+def _pinyin(han: str) -> str:
+    # Style.NORMAL writes ü as "v" (lv, nve); passports write it "yu".
+    return "".join(lazy_pinyin(han, style=Style.NORMAL)).replace("v", "yu")
+
+
+def romanise(text: str, *, surname: bool = False) -> str:
+    """Upper-case toneless pinyin of ``text``, syllables joined; other text is kept.
+
+    ``surname=True`` reads a whole-surname entry of :data:`SURNAME_READINGS` first.
+    """
+    if surname:
+        for length in (2, 1):
+            reading = SURNAME_READINGS.get(text[:length])
+            if reading is not None:
+                return (reading + romanise(text[length:])).upper()
+    # Odd items of the split are runs of Han characters; the rest (Latin letters,
+    # digits) is not pinyin and keeps its letters, "v" included.
+    runs = _HAN_RUN.split(text)
+    return "".join(_pinyin(run) if index % 2 else run for index, run in enumerate(runs)).upper()
+
+
 def _tdate(value: datetime) -> datetime:
     """A tdate carries whole seconds in UTC (what other mdoc readers expect)."""
     return value.astimezone(UTC).replace(microsecond=0)
@@ -109,9 +173,10 @@ def _tdate(value: datetime) -> datetime:
 
 def _name_elements(name: str) -> dict[str, Any]:
     family, given = split_name(name)
+    latin = is_latin1(family) and is_latin1(given)
     return {
-        "family_name": family,
-        "given_name": given,
+        "family_name": family if latin else romanise(family, surname=True),
+        "given_name": given if latin else romanise(given),
         "family_name_national_character": family,
         "given_name_national_character": given,
     }
@@ -160,7 +225,7 @@ def edl_elements(
     nationality = _ALPHA3_TO_ALPHA2.get(person.nationality)
     if nationality is not None:
         mdl["nationality"] = nationality
-    if person.address:
+    if person.address and is_latin1(person.address):
         mdl["resident_address"] = person.address
     if portrait_captured_at is not None:
         mdl["portrait_capture_date"] = portrait_captured_at
@@ -173,6 +238,8 @@ def edl_elements(
         "permitted_classes": licence.classes_text,
         "generated_at": generated_at,
     }
+    if person.address and not is_latin1(person.address):
+        cn["resident_address"] = person.address
     if licence.in_probation(today):
         cn["probation_until"] = licence.probation_end() - timedelta(days=1)
     if records:

@@ -75,8 +75,10 @@ def test_issued_edl_verifies_and_follows_its_status(
     (doc,) = report.documents
     assert doc.device_auth == "ok"
     assert doc.status == "valid"
-    assert doc.elements[MDL_NS]["family_name"] == "欧阳"
-    assert doc.elements[MDL_NS]["given_name"] == "小明"
+    assert doc.elements[MDL_NS]["family_name"] == "OUYANG"  # ISO 18013-5: Latin-1 only
+    assert doc.elements[MDL_NS]["given_name"] == "XIAOMING"
+    assert doc.elements[MDL_NS]["family_name_national_character"] == "欧阳"
+    assert doc.elements[MDL_NS]["given_name_national_character"] == "小明"
     assert doc.elements[MDL_NS]["issuing_country"] == "CN"
     assert doc.elements[MDL_NS]["document_number"] == "11010519491231002X"
     assert doc.elements[CN_DL_NS]["licence_status"] == "A"

@@ -57,7 +57,7 @@ def test_published_list_verifies_codes_of_every_live_ds(
     for key, cert in ((pki.ds_key, pki.ds), (new_key, new_ds)):
         credential = issue_offline_credential(
             doctype=MDL_DOCTYPE,
-            namespaces={MDL_NS: {"family_name": "欧阳", "given_name": "小明"}},
+            namespaces={MDL_NS: {"family_name": "OUYANG", "given_name": "XIAOMING"}},
             device_key=device.public_key(),
             signed=clock.now - timedelta(hours=1),
             valid_from=clock.now - timedelta(hours=1),

@@ -17,12 +17,14 @@ from motorcred.formats.mdoc.doctypes import (
     MDL_NS,
     MVRC_DOCTYPE,
     MVRC_NS,
+    check_element,
     check_elements,
 )
 from motorcred.services.credential_elements import (
     LONG_TERM_EXPIRY,
     edl_elements,
     evrc_elements,
+    romanise,
     split_name,
 )
 
@@ -68,6 +70,63 @@ def test_split_name(name: str, family: str, given: str) -> None:
     assert split_name(name) == (family, given)
 
 
+@pytest.mark.parametrize(
+    ("name", "family", "given"),
+    [
+        ("张三", "ZHANG", "SAN"),
+        ("张三丰", "ZHANG", "SANFENG"),
+        ("欧阳娜娜", "OUYANG", "NANA"),
+        ("单雄信", "SHAN", "XIONGXIN"),  # 单 as a surname reads shàn, not dān
+        ("曾国藩", "ZENG", "GUOFAN"),
+        ("尉迟恭", "YUCHI", "GONG"),
+        ("吕布", "LYU", "BU"),  # ü is written YU, as on passports
+        ("买买提·艾力", "AILI", "MAIMAITI"),
+    ],
+)
+def test_names_are_romanised_with_the_original_as_national_character(
+    name: str, family: str, given: str
+) -> None:
+    mdl = edl_elements(licence(), person(name), portrait=PORTRAIT, generated_at=GENERATED)[MDL_NS]
+    assert (mdl["family_name"], mdl["given_name"]) == (family, given)
+    national = split_name(name)
+    assert (
+        mdl["family_name_national_character"],
+        mdl["given_name_national_character"],
+    ) == national
+
+
+def test_latin_names_and_addresses_are_kept_as_they_are() -> None:
+    ns = edl_elements(
+        licence(),
+        person("Anna·Smith", address="1 Jianguo Road, Beijing"),
+        portrait=PORTRAIT,
+        generated_at=GENERATED,
+    )
+    assert (ns[MDL_NS]["family_name"], ns[MDL_NS]["given_name"]) == ("Smith", "Anna")
+    assert ns[MDL_NS]["resident_address"] == "1 Jianguo Road, Beijing"
+    assert "resident_address" not in ns[CN_DL_NS]
+    assert romanise("Müller") == "MÜLLER"  # Latin-1 already: only upper-cased
+    assert romanise("Ivan") == "IVAN"  # the pinyin "v" → "yu" rule is for Han text only
+    assert romanise("吕Ivan") == "LYUIVAN"
+    check_elements(MDL_DOCTYPE, ns, mandatory=True)
+
+
+@pytest.mark.parametrize(
+    "element", ["family_name", "given_name", "birth_place", "resident_address"]
+)
+def test_element_table_refuses_national_script_where_latin1_is_required(element: str) -> None:
+    with pytest.raises(InvalidInput) as info:
+        check_element(MDL_NS, element, "张")
+    assert info.value.code == "MDOC_ELEMENT_TYPE"
+    assert "Latin-1" in info.value.message
+    check_element(MDL_NS, element, "Zoë Müller")  # Latin-1 letters with diacritics are fine
+
+
+def test_national_character_elements_take_national_script() -> None:
+    check_element(MDL_NS, "family_name_national_character", "欧阳")
+    check_element(MDL_NS, "given_name_national_character", "娜娜")
+
+
 def test_edl_elements() -> None:
     ns = edl_elements(
         licence(),
@@ -76,8 +135,9 @@ def test_edl_elements() -> None:
         generated_at=GENERATED,
     )
     mdl, cn = ns[MDL_NS], ns[CN_DL_NS]
-    assert (mdl["family_name"], mdl["given_name"]) == ("欧阳", "娜娜")
+    assert (mdl["family_name"], mdl["given_name"]) == ("OUYANG", "NANA")
     assert mdl["family_name_national_character"] == "欧阳"
+    assert mdl["given_name_national_character"] == "娜娜"
     assert mdl["birth_date"] == date(1949, 12, 31)
     assert (mdl["issue_date"], mdl["expiry_date"]) == (date(2026, 5, 1), date(2032, 5, 1))
     assert mdl["issuing_country"] == "CN"
@@ -88,7 +148,8 @@ def test_edl_elements() -> None:
     assert mdl["sex"] == 2  # ISO/IEC 5218: the sequence digit 2 is even → female
     assert mdl["nationality"] == "CN"
     assert mdl["age_over_18"] is True and mdl["age_over_60"] is True
-    assert mdl["resident_address"] == "北京市西城区"
+    assert "resident_address" not in mdl  # Latin-1 only; the Chinese address goes to cn
+    assert cn["resident_address"] == "北京市西城区"
     assert mdl["driving_privileges"] == [
         {
             "vehicle_category_code": "C1",

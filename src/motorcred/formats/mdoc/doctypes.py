@@ -43,6 +43,8 @@ CN_VRC_NS = "cn.gov.mps.vrc.1"
 
 _COUNTRY = Text(max_len=2, pattern=r"[A-Z]{2}", kind="ISO 3166-1 alpha-2")
 _NAME = Text(max_len=150)
+# ISO 18013-5 Table 5: names and places readers print in Latin script.
+_LATIN1_NAME = Text(max_len=150, latin1=True, kind="tstr (Latin-1)")
 _DATE_ONLY = FullDate()
 
 # ISO 18013-5 §7.2.4: driving privileges; vehicle_category_code is the ISO code
@@ -64,8 +66,8 @@ DRIVING_PRIVILEGE = Struct(
 )
 
 MDL_ELEMENTS: dict[str, Spec] = {
-    "family_name": _NAME,
-    "given_name": _NAME,
+    "family_name": _LATIN1_NAME,
+    "given_name": _LATIN1_NAME,
     "birth_date": _DATE_ONLY,
     "issue_date": DateOrTDate(),
     "expiry_date": DateOrTDate(),
@@ -111,15 +113,15 @@ MDL_ELEMENTS: dict[str, Spec] = {
             ]
         )
     ),
-    "birth_place": _NAME,
-    "resident_address": _NAME,
+    "birth_place": _LATIN1_NAME,
+    "resident_address": _LATIN1_NAME,
     "portrait_capture_date": TDate(),
     "age_in_years": UInt(maximum=150),
     "age_birth_year": UInt(maximum=9999),
     "issuing_jurisdiction": Text(max_len=16, pattern=r"[A-Z]{2}-[A-Z0-9]{1,3}"),
     "nationality": _COUNTRY,
-    "resident_city": _NAME,
-    "resident_state": _NAME,
+    "resident_city": _LATIN1_NAME,
+    "resident_state": _LATIN1_NAME,
     "resident_postal_code": Text(max_len=16),
     "resident_country": _COUNTRY,
     "family_name_national_character": _NAME,
@@ -171,6 +173,9 @@ CN_DL_ELEMENTS: dict[str, Spec] = {
     "probation_until": _DATE_ONLY,
     "permitted_classes": Text(max_len=32, pattern=r"[A-Z0-9]+"),
     "generated_at": TDate(),
+    # The registry address in its own script when it cannot be the mDL's Latin-1
+    # resident_address.
+    "resident_address": _NAME,
 }
 
 _VIN = Text(max_len=17, min_len=17, pattern=r"[A-HJ-NPR-Z0-9]{17}", kind="VIN")

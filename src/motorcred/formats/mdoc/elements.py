@@ -33,6 +33,8 @@ class Text:
     choices: frozenset[str] | None = None
     min_len: int = 1
     kind: str = "tstr"
+    #: ISO 18013-5 Table 5 "shall only use latin1b characters" (U+0000..U+00FF).
+    latin1: bool = False
     _re: re.Pattern[str] | None = field(init=False, default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -44,6 +46,8 @@ class Text:
             return "must be a text string"
         if not self.min_len <= len(value) <= self.max_len:
             return f"must be {self.min_len}..{self.max_len} characters long"
+        if self.latin1 and not value.isascii() and max(map(ord, value)) > 0xFF:
+            return "must only use Latin-1 characters (national script goes in *_national_character)"
         if self.choices is not None and value not in self.choices:
             return f"must be one of {sorted(self.choices)}"
         if self._re is not None and self._re.fullmatch(value) is None:

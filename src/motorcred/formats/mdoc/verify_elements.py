@@ -22,6 +22,11 @@ def _is_text(value: Any) -> bool:
     return isinstance(value, str)
 
 
+def _is_latin1_text(value: Any) -> bool:
+    # Table 5: "shall only use latin1b characters"; national script has its own elements.
+    return isinstance(value, str) and all(ord(char) <= 0xFF for char in value)
+
+
 def _is_full_date(value: Any) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
@@ -45,14 +50,15 @@ def _is_privileges(value: Any) -> bool:
 
 
 _TEXT = (_is_text, "a text string")
+_LATIN1_TEXT = (_is_latin1_text, "a text string of Latin-1 characters")
 _FULL_DATE = (_is_full_date, "a full-date (tag 1004)")
 _DATE = (_is_date_or_tdate, "a full-date or tdate")
 _BYTES = (_is_bytes, "a byte string")
 _UINT = (_is_uint, "an unsigned integer")
 
 _MDL_TYPES: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
-    "family_name": _TEXT,
-    "given_name": _TEXT,
+    "family_name": _LATIN1_TEXT,
+    "given_name": _LATIN1_TEXT,
     "birth_date": _FULL_DATE,
     "issue_date": _DATE,
     "expiry_date": _DATE,
@@ -64,9 +70,11 @@ _MDL_TYPES: Final[dict[str, tuple[Callable[[Any], bool], str]]] = {
     "signature_usual_mark": _BYTES,
     "un_distinguishing_sign": _TEXT,
     "nationality": _TEXT,
-    "resident_address": _TEXT,
+    "resident_address": _LATIN1_TEXT,
+    "resident_city": _LATIN1_TEXT,
+    "resident_state": _LATIN1_TEXT,
     "resident_country": _TEXT,
-    "birth_place": _TEXT,
+    "birth_place": _LATIN1_TEXT,
     "age_in_years": _UINT,
     "age_birth_year": _UINT,
     "sex": _UINT,

@@ -110,8 +110,8 @@ DEVICE = ec.generate_private_key(ec.SECP256R1())
 def _issued(extra: dict[str, dict[str, Any]], status: dict[str, Any] | None) -> Any:
     elements = {
         NS: {
-            "family_name": "张",
-            "given_name": "小三",
+            "family_name": "ZHANG",
+            "given_name": "XIAOSAN",
             "birth_date": date(1990, 1, 1),
             "issue_date": date(2024, 3, 1),
             "expiry_date": datetime(2030, 3, 1, tzinfo=UTC),

@@ -262,6 +262,8 @@ MORE_SCENARIOS: list[tuple[str, Callable[[], Scenario]]] = [
     ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(ds_oid=False)),
     ("MDOC_CERT_NOT_DS", lambda: _ds_with_profile(ca=True)),
     ("MDOC_ELEMENT_TYPE", lambda: (_doc(elements={NS: {"age_over_18": "yes"}}), {})),
+    # ISO 18013-5 Table 5: family_name is Latin-1; 张 belongs in *_national_character.
+    ("MDOC_ELEMENT_TYPE", lambda: (_doc(elements={NS: {"family_name": "张"}}), {})),
     (
         "MDOC_STATUS_UNAVAILABLE",
         lambda: (_doc(status={"status_list": 5}), {"status": StatusListProvider({})}),

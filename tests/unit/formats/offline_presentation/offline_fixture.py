@@ -103,8 +103,8 @@ def edl_elements() -> dict[str, dict[str, Any]]:
     """A full e-DL (second page and portrait included); the offline profile picks the front."""
     return {
         MDL_NS: {
-            "family_name": "张",
-            "given_name": "小三",
+            "family_name": "ZHANG",
+            "given_name": "XIAOSAN",
             "sex": 1,
             "nationality": "CN",
             "birth_date": date(1990, 1, 1),
@@ -122,7 +122,7 @@ def edl_elements() -> dict[str, dict[str, Any]]:
                 {"vehicle_category_code": "D", "issue_date": date(2015, 7, 1)},
             ],
             "portrait": b"\xff\xd8" + os.urandom(4000) + b"\xff\xd9",
-            "resident_address": "北京市朝阳区建国路1号",
+            "resident_address": "1 Jianguo Road, Chaoyang, Beijing",
         },
         CN_DL_NS: {
             "licence_status": "A",

@@ -39,8 +39,8 @@ def _longest_front_page() -> dict[str, dict[str, object]]:
     """A front page with long values: compound surname, 4-character name, many classes."""
     elements = edl_elements()
     elements[MDL_NS].update(
-        family_name="欧阳",
-        given_name="娜娜木兰",
+        family_name="OUYANG",
+        given_name="NANAMULAN",
         birth_date=date(1964, 12, 31),
     )
     elements[CN_DL_NS].update(
