@@ -137,11 +137,15 @@ class Container:
 
     @property
     def registry_events(self) -> RegistryEventService:
+        from motorcred.services.edl_registry import edl_licence_hook
         from motorcred.services.evrc_registry import evrc_vehicle_hook
         from motorcred.services.registry_events import RegistryEventService
 
         return RegistryEventService(
-            self.unit_of_work, self.clock, vehicle_hooks=[evrc_vehicle_hook(self.issuance)]
+            self.unit_of_work,
+            self.clock,
+            vehicle_hooks=[evrc_vehicle_hook(self.issuance)],
+            licence_hooks=[edl_licence_hook(self.issuance, self.clock)],
         )
 
     @property

@@ -391,6 +391,22 @@ class IssuanceService:
         self._invalidate(uow, row, "revoked")
         return True
 
+    def follow_licence_in(self, uow: UnitOfWork, licence_id: int, status: int) -> bool:
+        """Inside the caller's unit of work (a licence event): set the e-DL's status.
+
+        INVALID revokes it for good; VALID only lifts a SUSPENDED entry, so a revoked
+        e-DL is never brought back. True when the status list changed."""
+        row = uow.credentials.active_for_subject(KIND_EDL, SUBJECT_LICENCE, licence_id)
+        if row is None:
+            return False
+        if status == STATUS_INVALID:
+            self._invalidate(uow, row, "revoked")
+            return True
+        current = uow.status_lists.entry_status(row.status_list_id, row.status_index)
+        if current == status or (status == STATUS_VALID and current != STATUS_SUSPENDED):
+            return False
+        return self._status_lists.set_status(uow, row.status_list_id, row.status_index, status)
+
     def revoke_for_account(self, uow: UnitOfWork, account_id: int) -> int:
         """Inside the caller's unit of work (the device-replaced hook): revoke what the
         account holds, since it is bound to the device key being replaced."""

@@ -37,6 +37,9 @@ StoredRecord = StoredPerson | StoredLicence | StoredVehicle
 VehicleEventHook = Callable[[UnitOfWork, int, Event], None]
 """Called with the vehicle id inside the unit of work that records a vehicle event
 (the e-VRC follows the registry: ``services/evrc_registry.py``)."""
+LicenceEventHook = Callable[[UnitOfWork, int, Event], None]
+"""Called with the licence id inside the unit of work that records a licence event,
+after the derived licence is written (the e-DL follows it: ``services/edl_registry.py``)."""
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,12 @@ class RegistryEventService:
         clock: Clock,
         *,
         vehicle_hooks: Sequence[VehicleEventHook] = (),
+        licence_hooks: Sequence[LicenceEventHook] = (),
     ) -> None:
         self._uow = unit_of_work
         self._clock = clock
         self._vehicle_hooks = tuple(vehicle_hooks)
+        self._licence_hooks = tuple(licence_hooks)
 
     def record(
         self,
@@ -129,6 +134,9 @@ class RegistryEventService:
             self._save(store, current, event, now)
             if record_kind == "vehicle":
                 for hook in self._vehicle_hooks:
+                    hook(uow, record_id, event)
+            if record_kind == "licence":
+                for hook in self._licence_hooks:
                     hook(uow, record_id, event)
             stored = uow.events.append(
                 records.EventData(
