@@ -19,6 +19,7 @@ for another vehicle or device is ``IDEMPOTENCY_KEY_REUSED``.
 
 from __future__ import annotations
 
+import base64
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -72,7 +73,10 @@ class EvrcIssued:
 
 
 def credential_view(credential: IssuedCredential) -> dict[str, Any]:
-    """What the holder app stores: ids, state, validity and the IssuerSigned document."""
+    """What the holder app stores: ids, state, validity and the IssuerSigned document.
+
+    An e-DL also carries ``offline_document``, its compact offline credential as base64
+    CBOR, from which the app builds ``MC1:`` codes with no network."""
     return {
         "id": credential.id,
         "kind": credential.kind,
@@ -83,6 +87,11 @@ def credential_view(credential: IssuedCredential) -> dict[str, Any]:
         "valid_until": credential.valid_until.isoformat(),
         "superseded_id": credential.superseded_id,
         "document": credential.document.hex(),
+        "offline_document": (
+            None
+            if credential.offline_document is None
+            else base64.b64encode(credential.offline_document).decode("ascii")
+        ),
     }
 
 

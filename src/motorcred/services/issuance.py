@@ -179,6 +179,7 @@ class IssuanceService:
                     row,
                     state="active",
                     document=mine.document,
+                    offline_document=mine.offline_document,
                     issued_at=mine.issued_at,
                     valid_from=mine.issued_at,
                     valid_until=mine.valid_until,
@@ -298,6 +299,7 @@ class IssuanceService:
                     {
                         "id": s.credential_id,
                         "document": s.document,
+                        "offline_document": s.offline_document,
                         "signer_key_id": s.signer_key_id,
                         "issued_at": s.issued_at,
                         "valid_from": s.issued_at,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -21,7 +21,10 @@ from motorcred.domain.vehicle import Vehicle
 from motorcred.formats.device_proof import public_key_from_cose_bytes
 from motorcred.formats.mdoc.doctypes import MDL_DOCTYPE, MVRC_DOCTYPE
 from motorcred.formats.mdoc.issuance import issue
+from motorcred.formats.offline_presentation import issue_offline_credential, offline_elements
 from motorcred.formats.signer import DocumentSigner
+from motorcred.formats.status_list import StatusReference
+from motorcred.formats.trust_list import certificate_kid
 from motorcred.services.credential_elements import Namespaces, edl_elements, evrc_elements
 
 
@@ -92,6 +95,8 @@ class SignedDocument:
     signer_key_id: str
     issued_at: datetime
     valid_until: datetime
+    offline_document: bytes | None = None
+    """The compact offline credential signed beside an e-DL (IssuerSigned CBOR)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,9 @@ class IssuedCredential:
     valid_until: datetime
     superseded_id: int | None = None
     """The credential this one replaced, if any."""
+    offline_document: bytes | None = None
+    """The compact offline credential (IssuerSigned CBOR) the holder app builds ``MC1:``
+    codes from; e-DLs only."""
 
 
 def issued(row: CredentialRow, superseded_id: int | None) -> IssuedCredential:
@@ -123,6 +131,7 @@ def issued(row: CredentialRow, superseded_id: int | None) -> IssuedCredential:
         row.issued_at,
         row.valid_until,
         superseded_id,
+        row.offline_document,
     )
 
 
@@ -144,9 +153,24 @@ def sign_edl(
         generated_at=now,
         records=subject.records,
     )
-    return _sign(
+    signed = _sign(
         request.key, reserved, MDL_DOCTYPE, namespaces, signer, status_uri, now, valid_until
     )
+    # The compact offline credential: same elements (front page), device key, validity
+    # and status entry, signed by the same DS key in the same step.
+    offline = issue_offline_credential(
+        doctype=MDL_DOCTYPE,
+        namespaces=offline_elements(MDL_DOCTYPE, namespaces),
+        device_key=public_key_from_cose_bytes(reserved.device_key),
+        signed=now,
+        valid_from=now,
+        valid_until=valid_until,
+        kid=certificate_kid(signer.certificate_chain[0]),
+        signer=signer,
+        random=secrets.token_bytes,
+        status=StatusReference(reserved.status_index, status_uri),
+    )
+    return replace(signed, offline_document=offline.encode())
 
 
 def sign_evrc(

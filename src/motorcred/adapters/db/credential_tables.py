@@ -17,7 +17,8 @@ Imported at the end of :mod:`motorcred.adapters.db.tables` so that the one
   (``state = 'pending'``, status index reserved, keyed by the application's
   idempotency key) and completed after, so a crash between signing and storing
   is resumed by the retry instead of losing the application or issuing twice.
-  The document holds personal data and is sealed like every other PII column.
+  The document holds personal data and is sealed like every other PII column;
+  so is ``offline_document_enc``, the compact offline credential of an e-DL.
 """
 
 from __future__ import annotations
@@ -90,6 +91,8 @@ credentials = Table(
     Column("status_index", Integer, nullable=False),
     Column("doctype", String(64), nullable=False),
     Column("document_enc", LargeBinary, nullable=True),
+    # The compact offline credential signed beside an e-DL (sealed like the document).
+    Column("offline_document_enc", LargeBinary, nullable=True),
     Column("signer_key_id", String(64), nullable=True),
     Column("issued_at", TS, nullable=True),
     Column("valid_from", TS, nullable=True),

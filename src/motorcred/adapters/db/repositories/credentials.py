@@ -19,6 +19,7 @@ from motorcred.adapters.db.repositories.accounts import aware
 from motorcred.adapters.db.repositories.base import Repository
 
 _DOCUMENT_CTX = "credentials.document"
+_OFFLINE_CTX = "credentials.offline_document"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class CredentialRow:
     valid_until: datetime | None
     document: bytes | None
     """IssuerSigned CBOR; ``None`` while the credential is pending."""
+    offline_document: bytes | None = None
+    """The compact offline credential (IssuerSigned CBOR) of an e-DL; ``None`` otherwise."""
 
 
 class CredentialRepository(Repository):
@@ -49,6 +52,10 @@ class CredentialRepository(Repository):
         if row.document_enc is not None:
             text = self.cipher.decrypt(bytes(row.document_enc), context=_DOCUMENT_CTX)
             document = base64.b64decode(text)
+        offline = None
+        if row.offline_document_enc is not None:
+            text = self.cipher.decrypt(bytes(row.offline_document_enc), context=_OFFLINE_CTX)
+            offline = base64.b64decode(text)
         return CredentialRow(
             id=int(row.id),
             kind=row.kind,
@@ -67,6 +74,7 @@ class CredentialRepository(Repository):
             valid_from=aware(row.valid_from),
             valid_until=aware(row.valid_until),
             document=document,
+            offline_document=offline,
         )
 
     def _one(self, *where: Any) -> CredentialRow | None:
@@ -159,7 +167,8 @@ class CredentialRepository(Repository):
 
     def complete_many(self, documents: list[dict[str, Any]], *, now: datetime) -> None:
         """:meth:`complete` for many rows: each has ``id``, ``document``, ``signer_key_id``,
-        ``issued_at``, ``valid_from`` and ``valid_until``; only pending rows change."""
+        ``issued_at``, ``valid_from`` and ``valid_until``, and may have ``offline_document``;
+        only pending rows change."""
         if not documents:
             return
         params = [
@@ -168,6 +177,7 @@ class CredentialRepository(Repository):
                 "document_enc": self.cipher.encrypt(
                     base64.b64encode(doc["document"]).decode("ascii"), context=_DOCUMENT_CTX
                 ),
+                "offline_document_enc": self._seal_offline(doc.get("offline_document")),
                 "signer_key_id": doc["signer_key_id"],
                 "issued_at": doc["issued_at"],
                 "valid_from": doc["valid_from"],
@@ -183,6 +193,11 @@ class CredentialRepository(Repository):
             ),
             params,
         )
+
+    def _seal_offline(self, document: bytes | None) -> bytes | None:
+        if document is None:
+            return None
+        return self.cipher.encrypt(base64.b64encode(document).decode("ascii"), context=_OFFLINE_CTX)
 
     def reserve(
         self,
