@@ -47,6 +47,14 @@ def serve(
                 f"Seeded demo registry (seed {seed}): {report.drivers.created} drivers, "
                 f"{report.vehicles.created} vehicles"
             )
+        from motorcred.services.demo_keys import ensure_demo_keys
+
+        keys = ensure_demo_keys(container.keystore, settings.keystore_issuer, container.clock())
+        if keys is not None:
+            console.print(
+                f"Created demo signing keys for issuer {keys.issuer!r} "
+                f"(IACA key: {keys.iaca_key_path})"
+            )
     app = create_app(settings, container=container)
     bind_host = host or settings.host
     bind_port = port or settings.port
