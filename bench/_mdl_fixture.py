@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+
+from motorcred.formats.x509 import IssuerName, create_document_signer, create_iaca
 
 DOCTYPE = "org.iso.18013.5.1.mDL"
 NAMESPACE = "org.iso.18013.5.1"
@@ -78,81 +78,27 @@ class Pki:
     device_key: ec.EllipticCurvePrivateKey
 
 
-def _name(cn: str) -> x509.Name:
-    return x509.Name(
-        [
-            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
-            x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "CN-BJ"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Traffic Administration"),
-            x509.NameAttribute(NameOID.COMMON_NAME, cn),
-        ]
-    )
-
-
 def make_pki(now: datetime | None = None) -> Pki:
     now = (now or datetime.now(UTC)).replace(microsecond=0)
     iaca_key, ds_key, device_key = _key("bench-iaca"), _key("bench-ds"), _key("bench-device")
-    iaca_name = _name("motorcred bench IACA")
-    iaca_cert = (
-        x509.CertificateBuilder()
-        .subject_name(iaca_name)
-        .issuer_name(iaca_name)
-        .public_key(iaca_key.public_key())
-        .serial_number(0x1ACA)
-        .not_valid_before(now - timedelta(days=30))
-        .not_valid_after(now + timedelta(days=3650))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(iaca_key.public_key()), critical=False
-        )
-        .sign(iaca_key, hashes.SHA256())
+    # The product's own Annex B profile, so the bench measures what issuance really signs with.
+    iaca_cert = create_iaca(
+        iaca_key,
+        name=IssuerName(
+            "CN", "motorcred bench IACA", state="CN-BJ", organization="Traffic Administration"
+        ),
+        not_before=now - timedelta(days=30),
+        not_after=now + timedelta(days=3650),
+        serial_number=0x1ACA,
+        issuer_alt_name="https://bench.motorcred.invalid",
     )
-    ds_cert = (
-        x509.CertificateBuilder()
-        .subject_name(_name("motorcred bench DS"))
-        .issuer_name(iaca_name)
-        .public_key(ds_key.public_key())
-        .serial_number(0xD5)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=365))
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage([x509.ObjectIdentifier("1.0.18013.5.1.2")]), critical=True
-        )
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(iaca_key.public_key()),
-            critical=False,
-        )
-        .add_extension(
-            x509.SubjectKeyIdentifier.from_public_key(ds_key.public_key()), critical=False
-        )
-        .sign(iaca_key, hashes.SHA256())
+    ds_cert = create_document_signer(
+        ds_key.public_key(),
+        iaca_cert=iaca_cert,
+        iaca_key=iaca_key,
+        common_name="motorcred bench DS",
+        not_before=now - timedelta(days=1),
+        not_after=now + timedelta(days=365),
+        serial_number=0xD5,
     )
     return Pki(iaca_key, iaca_cert, ds_key, ds_cert, device_key)
